@@ -1,0 +1,3 @@
+module github.com/freshet/freshet
+
+go 1.26.8
