@@ -24,6 +24,8 @@ var (
 	// ErrValidation: a request violates a documented constraint such as the
 	// partition key length (ValidationException).
 	ErrValidation = errors.New("validation failed")
+	// ErrInternal: the store itself failed, e.g. a disk error (InternalFailure).
+	ErrInternal = errors.New("internal failure")
 	// ErrClosed: the store has been closed.
 	ErrClosed = errors.New("store closed")
 )
