@@ -4,9 +4,11 @@ import "time"
 
 // Entry is one record as a shard log holds it.
 //
-// PartitionKey and Data returned by Log.Read alias a buffer owned by the
-// caller (each Read allocates its own), so they stay valid after later calls
-// and may be kept without copying.
+// PartitionKey and Data returned by Log.Read stay valid after later calls
+// and may be kept without copying, but must not be modified (the in-memory
+// log returns its own storage). With the segment log a kept entry holds its
+// whole Read buffer alive, so a caller that keeps a few entries for long
+// should copy them.
 type Entry struct {
 	Offset       uint64 // position in the shard's log; the first entry of a new log has offset 1
 	Arrival      int64  // arrival time, Unix milliseconds; non-decreasing along a log
@@ -24,12 +26,14 @@ type Log interface {
 	// entries[i].Offset and entries[i].Arrival. It returns only once the
 	// entries are durable (the durable log syncs them to disk, grouping the
 	// appends of concurrent callers into one sync), or with an error, in
-	// which case none of them was acknowledged.
+	// which case none of them was acknowledged. Appending no entries does
+	// nothing.
 	Append(entries []Entry, arrival int64) error
 
 	// Read returns entries in offset order starting at offset from (or at
 	// First() if from is older than that, i.e. trimmed), at most max entries
-	// and — past the first entry — at most maxBytes of data. It returns no
+	// and — past the first entry — at most maxBytes of partition keys and
+	// data. It returns no
 	// entries and no error when from >= Next().
 	Read(from uint64, max, maxBytes int) ([]Entry, error)
 
@@ -42,7 +46,8 @@ type Log interface {
 	First() uint64
 	// Next is the offset the next appended entry will get.
 	Next() uint64
-	// LastArrival is the arrival time of the newest entry (0 when empty).
+	// LastArrival is the arrival time of the newest entry appended (0 when
+	// the log never held one; also 0 after reopening a fully trimmed log).
 	LastArrival() int64
 	// Size is the number of bytes the log holds.
 	Size() int64
@@ -53,6 +58,7 @@ type Log interface {
 	Trim(before int64) error
 
 	// Close releases the log's resources; the log is unusable afterwards.
+	// Closing twice is harmless.
 	Close() error
 	// Remove closes the log and deletes what it stored.
 	Remove() error
@@ -63,8 +69,10 @@ type LogOptions struct {
 	// SyncInterval, when positive, replaces sync-per-append with a sync at
 	// most every SyncInterval: Append returns once the entries are written to
 	// the operating system, and a machine crash (not a process crash) can
-	// lose up to SyncInterval of acknowledged records. Zero means every
-	// append is synced before it is acknowledged (the default).
+	// lose up to SyncInterval of acknowledged records — and the offsets (so
+	// the sequence numbers) of the lost records are then given again to new
+	// ones. Zero means every append is synced before it is acknowledged (the
+	// default).
 	SyncInterval time.Duration
 	// SegmentBytes is the size at which a segment is sealed and a new one
 	// started (default 64 MiB).

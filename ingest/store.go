@@ -9,6 +9,7 @@ import (
 const (
 	MaxPartitionKeyLen      = 256             // Unicode characters
 	DefaultMaxRecordSize    = 1 << 20         // bytes of data + partition key
+	MaxRecordSizeLimit      = 10 << 20        // the largest MaxRecordSize a stream may have
 	MaxPutRecordsEntries    = 500             // records per PutRecords
 	MaxPutRecordsBytes      = 10 << 20        // bytes per PutRecords request
 	MaxGetRecordsLimit      = 10000           // records per GetRecords
@@ -154,6 +155,8 @@ type Store interface {
 	// (throttling); a successful one is durable when PutRecords returns.
 	// SequenceNumberForOrdering, when set, must be a sequence number of this
 	// stream; the record's sequence number is then greater than it.
+	// The store does not keep references to the entries' Data or
+	// PartitionKey after PutRecords returns: callers may reuse the buffers.
 	PutRecords(ctx context.Context, stream string, entries []PutEntry) ([]PutResult, error)
 
 	// ShardIterator returns an opaque iterator for GetRecords, valid for

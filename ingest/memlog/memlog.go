@@ -53,6 +53,9 @@ func (l *Log) Append(entries []ingest.Entry, arrival int64) error {
 	if l.closed {
 		return ingest.ErrClosed
 	}
+	if len(entries) == 0 {
+		return nil
+	}
 	if arrival < l.last {
 		arrival = l.last
 	}

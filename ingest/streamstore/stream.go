@@ -53,7 +53,7 @@ func (st *stream) shardByID(op, id string) (*shard, error) {
 			return st.shards[i], nil
 		}
 	}
-	return nil, ingest.Errorf(op, ingest.ErrNotFound, "Shard %s in stream %s under account %s does not exist", id, st.name, "")
+	return nil, ingest.Errorf(op, ingest.ErrNotFound, "Shard %s in stream %s does not exist", id, st.name)
 }
 
 // route returns the open shard whose hash-key range holds k.
@@ -130,7 +130,7 @@ func (s *Store) CreateStream(ctx context.Context, in ingest.CreateStreamInput) e
 	if in.MaxRecordSize == 0 {
 		in.MaxRecordSize = ingest.DefaultMaxRecordSize
 	}
-	if in.MaxRecordSize < 1024 || in.MaxRecordSize > 10<<20 {
+	if in.MaxRecordSize < 1024 || in.MaxRecordSize > ingest.MaxRecordSizeLimit {
 		return ingest.Errorf(op, ingest.ErrInvalidArgument, "MaxRecordSize must be between 1 KiB and 10 MiB, not %d bytes.", in.MaxRecordSize)
 	}
 	if len(in.Tags) > ingest.MaxTagsPerStream {
