@@ -3,6 +3,8 @@ package ingest
 import (
 	"fmt"
 	"math/big"
+	"math/bits"
+	"strconv"
 )
 
 // SequenceNumber identifies a record within a stream: the ordinal of its
@@ -22,11 +24,32 @@ var seqBase = new(big.Int).Lsh(big.NewInt(1), 124)
 
 // String is the 38-digit decimal form.
 func (s SequenceNumber) String() string {
-	b := new(big.Int).SetUint64(uint64(s.Shard))
-	b.Lsh(b, 64)
-	b.Or(b, new(big.Int).SetUint64(s.Offset))
-	b.Add(b, seqBase)
-	return b.String()
+	// The value is hi·2^64 + lo with hi = 2^60 + shard; print it in base
+	// 10^19 chunks with 128-by-64-bit division (no math/big: this runs for
+	// every record read or written).
+	hi, lo := uint64(1)<<60|uint64(s.Shard), s.Offset
+	const chunk = 1e19
+	var parts [3]uint64
+	n := 0
+	for hi != 0 || lo != 0 {
+		var r uint64
+		hi, r = bits.Div64(0, hi, chunk)
+		lo, r = bits.Div64(r, lo, chunk)
+		parts[n] = r
+		n++
+	}
+	var buf [57]byte
+	b := strconv.AppendUint(buf[:0], parts[n-1], 10)
+	for i := n - 2; i >= 0; i-- {
+		var digits [19]byte
+		v := parts[i]
+		for j := 18; j >= 0; j-- {
+			digits[j] = byte('0' + v%10)
+			v /= 10
+		}
+		b = append(b, digits[:]...)
+	}
+	return string(b)
 }
 
 // ParseSequenceNumber reads the form String writes.
