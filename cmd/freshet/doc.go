@@ -1,0 +1,11 @@
+// Command freshet is Freshet's single binary: wiring only.
+//
+//	freshet serve   the Kinesis-compatible API over a durable stream store
+//	freshet help    usage
+//
+// main calls run(ctx, args, stdin, stdout, stderr), which picks the
+// subcommand; each subcommand has its own flag set, reads its flags and the
+// environment (FRESHET_* and the usual AWS_* variables) and builds the store
+// and servers from the packages below ingest/. Everything is testable
+// in-process through run.
+package main

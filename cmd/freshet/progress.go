@@ -1,0 +1,111 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// progress draws a one-line progress bar (done/total, rate, ETA) on a
+// terminal, at most five times a second; on anything else it stays quiet.
+type progress struct {
+	w     io.Writer
+	label string
+	total int64
+	start time.Time
+	on    bool
+	mu    sync.Mutex
+	last  time.Time
+}
+
+func newProgress(w io.Writer, label string, total int64) *progress {
+	return &progress{w: w, label: label, total: total, start: time.Now(), on: isTerminal(w)}
+}
+
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
+
+func (p *progress) set(done int64) {
+	if !p.on {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	now := time.Now()
+	if now.Sub(p.last) < 200*time.Millisecond && done < p.total {
+		return
+	}
+	p.last = now
+	frac := float64(done) / float64(max(p.total, 1))
+	const width = 30
+	bar := strings.Repeat("█", int(frac*width)) + strings.Repeat("░", width-int(frac*width))
+	el := now.Sub(p.start).Seconds()
+	rate := float64(done) / max(el, 1e-9)
+	eta := "?"
+	if rate > 0 {
+		eta = time.Duration(float64(p.total-done) / rate * float64(time.Second)).Round(time.Second).String()
+	}
+	fmt.Fprintf(p.w, "\r%s %s %5.1f%% %d/%d  %.0f/s  ETA %s ", p.label, bar, 100*frac, done, p.total, rate, eta)
+}
+
+func (p *progress) done() {
+	if p.on {
+		fmt.Fprintln(p.w)
+	}
+}
+
+// rssTracker samples the resident set size while a benchmark runs: its peak,
+// and its value when a tenth of the work was done.
+type rssTracker struct {
+	peak    atomic.Int64
+	atTenth atomic.Int64
+	last    atomic.Int64 // unix nanos of the last sample
+}
+
+func (r *rssTracker) sample(done, total int64) {
+	now := time.Now().UnixNano()
+	tenth := r.atTenth.Load() == 0 && done*10 >= total
+	if !tenth && now-r.last.Load() < int64(100*time.Millisecond) {
+		return
+	}
+	r.last.Store(now)
+	v := currentRSS()
+	if tenth {
+		r.atTenth.CompareAndSwap(0, v)
+	}
+	for {
+		p := r.peak.Load()
+		if v <= p || r.peak.CompareAndSwap(p, v) {
+			return
+		}
+	}
+}
+
+// currentRSS reads VmRSS from /proc/self/status (Linux); 0 elsewhere.
+func currentRSS() int64 {
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if strings.HasPrefix(line, "VmRSS:") {
+			f := strings.Fields(line)
+			if len(f) >= 2 {
+				kb, _ := strconv.ParseInt(f[1], 10, 64)
+				return kb << 10
+			}
+		}
+	}
+	return 0
+}

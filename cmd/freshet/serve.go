@@ -1,0 +1,174 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"strconv"
+	"time"
+
+	"github.com/freshet/freshet/ingest"
+	"github.com/freshet/freshet/ingest/kinesisapi"
+	"github.com/freshet/freshet/ingest/seglog"
+	"github.com/freshet/freshet/ingest/sigv4"
+	"github.com/freshet/freshet/ingest/streamstore"
+)
+
+// serveConfig is what `freshet serve` is told by flags and environment.
+type serveConfig struct {
+	dataDir      string
+	listen       string
+	credentials  string
+	shardLimits  bool
+	maxShards    int
+	syncInterval time.Duration
+	segmentSize  int64
+	region       string
+	accountID    string
+}
+
+func serveFlags(stderr io.Writer) (*flag.FlagSet, *serveConfig) {
+	c := &serveConfig{}
+	fs := flag.NewFlagSet("freshet serve", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&c.dataDir, "data-dir", envOr("FRESHET_DATA_DIR", "./freshet-data"),
+		"directory for streams and metadata; \":memory:\" keeps everything in memory (env FRESHET_DATA_DIR)")
+	fs.StringVar(&c.listen, "listen", envOr("FRESHET_LISTEN", "127.0.0.1:4567"),
+		"address to serve on; port 0 picks a free port (env FRESHET_LISTEN)")
+	fs.StringVar(&c.credentials, "credentials", envOr("FRESHET_CREDENTIALS", ""),
+		"file of access key / secret key pairs; when set, every request's AWS Signature V4 is verified (env FRESHET_CREDENTIALS)")
+	fs.BoolVar(&c.shardLimits, "shard-limits", envBool("FRESHET_SHARD_LIMITS"),
+		"enforce Kinesis's per-shard write limits (1 MiB/s and 1,000 records/s) with ProvisionedThroughputExceededException (env FRESHET_SHARD_LIMITS)")
+	fs.IntVar(&c.maxShards, "max-shards", envInt("FRESHET_MAX_SHARDS", ingest.DefaultMaxShards),
+		"open shards allowed per stream (env FRESHET_MAX_SHARDS)")
+	fs.DurationVar(&c.syncInterval, "sync-interval", envDuration("FRESHET_SYNC_INTERVAL", 0),
+		"0 syncs every put to disk before acknowledging it (group commit); a positive interval syncs at most that often,\n"+
+			"so a machine crash (not a process crash) can lose up to that much acknowledged data (env FRESHET_SYNC_INTERVAL)")
+	fs.Int64Var(&c.segmentSize, "segment-bytes", 64<<20, "size at which a shard's log segment is sealed; retention drops whole segments")
+	fs.StringVar(&c.region, "region", envOr("AWS_REGION", envOr("AWS_DEFAULT_REGION", "us-east-1")), "region shown in stream ARNs (env AWS_REGION)")
+	fs.StringVar(&c.accountID, "account-id", envOr("FRESHET_ACCOUNT_ID", "000000000000"), "account id shown in stream ARNs (env FRESHET_ACCOUNT_ID)")
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, `Usage: freshet serve [flags]
+
+Serves the Amazon Kinesis Data Streams API (JSON 1.1 protocol) at / on one
+address. Point any Kinesis client at it, e.g.
+  aws kinesis list-streams --endpoint-url http://127.0.0.1:4567
+A put is acknowledged only once it is synced to disk. SIGINT or SIGTERM
+finishes in-flight requests and closes the store cleanly.
+
+Flags:`)
+		fs.PrintDefaults()
+	}
+	return fs, c
+}
+
+func runServe(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	fs, c := serveFlags(stderr)
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return errUsage
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "freshet serve: unexpected argument %q\n", fs.Arg(0))
+		return errUsage
+	}
+	logger := slog.New(slog.NewTextHandler(stderr, nil))
+
+	store, err := openStore(c)
+	if err != nil {
+		return err
+	}
+	opts := kinesisapi.Options{Region: c.region, AccountID: c.accountID, Logger: logger}
+	if c.credentials != "" {
+		v, err := sigv4.LoadCredentials(c.credentials)
+		if err != nil {
+			store.Close()
+			return err
+		}
+		opts.Credentials = v
+	}
+	ln, err := net.Listen("tcp", c.listen)
+	if err != nil {
+		store.Close()
+		return fmt.Errorf("listen: %w", err)
+	}
+	srv := &http.Server{Handler: kinesisapi.NewHandler(store, opts), ReadHeaderTimeout: 10 * time.Second}
+	fmt.Fprintf(stdout, "freshet: Kinesis API listening on http://%s (data in %s)\n", ln.Addr(), c.dataDir)
+
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		store.Close()
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	logger.Info("shutting down: finishing in-flight requests")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	serr := srv.Shutdown(shutdownCtx)
+	cerr := store.Close()
+	if serr != nil {
+		return fmt.Errorf("shut down: %w", serr)
+	}
+	if cerr != nil {
+		return fmt.Errorf("close store: %w", cerr)
+	}
+	return nil
+}
+
+// openStore opens the stream store the configuration names.
+func openStore(c *serveConfig) (*streamstore.Store, error) {
+	o := streamstore.Options{
+		Dir:       c.dataDir,
+		Limits:    ingest.Limits{MaxShardsPerStream: c.maxShards, ShardWriteLimits: c.shardLimits},
+		Log:       ingest.LogOptions{SyncInterval: c.syncInterval, SegmentBytes: c.segmentSize},
+		Region:    c.region,
+		AccountID: c.accountID,
+		OpenLog: func(dir string, lo ingest.LogOptions) (ingest.Log, error) {
+			return seglog.Open(dir, lo)
+		},
+	}
+	if c.dataDir == ":memory:" {
+		o.Dir = ""
+	}
+	s, err := streamstore.Open(o)
+	if err != nil {
+		return nil, fmt.Errorf("open store in %s: %w", c.dataDir, err)
+	}
+	return s, nil
+}
+
+func envOr(name, def string) string {
+	if v, ok := os.LookupEnv(name); ok && v != "" {
+		return v
+	}
+	return def
+}
+
+func envBool(name string) bool {
+	b, _ := strconv.ParseBool(os.Getenv(name))
+	return b
+}
+
+func envInt(name string, def int) int {
+	if n, err := strconv.Atoi(os.Getenv(name)); err == nil {
+		return n
+	}
+	return def
+}
+
+func envDuration(name string, def time.Duration) time.Duration {
+	if d, err := time.ParseDuration(os.Getenv(name)); err == nil {
+		return d
+	}
+	return def
+}
