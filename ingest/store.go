@@ -91,14 +91,16 @@ type PutResult struct {
 	Err            error
 }
 
-// Record is a record read back from a shard.
+// Record is a record read back from a shard. Data must not be modified.
 type Record struct {
-	SequenceNumber string
-	Seq            SequenceNumber
-	PartitionKey   string
-	Data           []byte
-	Arrival        time.Time
+	Seq          SequenceNumber
+	PartitionKey string
+	Data         []byte
+	Arrival      time.Time
 }
+
+// SequenceNumber is the record's sequence number in its decimal form.
+func (r *Record) SequenceNumber() string { return r.Seq.String() }
 
 // IteratorType names where a shard iterator starts.
 type IteratorType string

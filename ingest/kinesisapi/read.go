@@ -161,7 +161,7 @@ func appendGetRecords(out []byte, res *ingest.GetRecordsResult) []byte {
 		out = append(out, `","PartitionKey":`...)
 		out = appendString(out, r.PartitionKey)
 		out = append(out, `,"SequenceNumber":`...)
-		out = appendString(out, r.SequenceNumber)
+		out = appendString(out, r.SequenceNumber())
 		out = append(out, '}')
 	}
 	return append(out, "]}"...)

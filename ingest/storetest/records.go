@@ -211,10 +211,10 @@ func testReadManyPages(t *testing.T, open Opener) {
 			t.Fatalf("%s: read %d records, wrote %d", sh.ID, len(recs), len(perShard[sh.ID]))
 		}
 		for i, r := range recs {
-			if r.SequenceNumber != perShard[sh.ID][i] {
-				t.Fatalf("%s record %d: seq %s, want %s (order lost)", sh.ID, i, r.SequenceNumber, perShard[sh.ID][i])
+			if r.SequenceNumber() != perShard[sh.ID][i] {
+				t.Fatalf("%s record %d: seq %s, want %s (order lost)", sh.ID, i, r.SequenceNumber(), perShard[sh.ID][i])
 			}
-			if !bytes.Equal(r.Data, want[r.SequenceNumber]) {
+			if !bytes.Equal(r.Data, want[r.SequenceNumber()]) {
 				t.Fatalf("%s record %d: data differs", sh.ID, i)
 			}
 			got++

@@ -154,8 +154,8 @@ func testRetention(t *testing.T, open Opener) {
 	}
 	// Sequence numbers keep increasing after a trim.
 	res := mustPut(t, s, "ret", entry("k", "newer"))
-	if res[0].SequenceNumber <= recs[0].SequenceNumber {
-		t.Fatalf("sequence number went back after trim: %s <= %s", res[0].SequenceNumber, recs[0].SequenceNumber)
+	if res[0].SequenceNumber <= recs[0].SequenceNumber() {
+		t.Fatalf("sequence number went back after trim: %s <= %s", res[0].SequenceNumber, recs[0].SequenceNumber())
 	}
 }
 
@@ -225,7 +225,7 @@ func testPersistence(t *testing.T, open Opener) {
 	for _, sh := range d2.Shards {
 		recs, _ := readAll(t, s, "p", sh.ID, 7)
 		for _, r := range recs {
-			got[r.SequenceNumber] = string(r.Data)
+			got[r.SequenceNumber()] = string(r.Data)
 		}
 	}
 	for i, r := range before {

@@ -166,12 +166,25 @@ func (s *Store) read(op string, st *stream, shardID string, from uint64, limit i
 		return ingest.GetRecordsResult{}, &ingest.Error{Op: op, Kind: ingest.ErrInternal, Msg: "Internal service failure.", Err: err}
 	}
 	res := ingest.GetRecordsResult{NextOffset: from, Records: make([]ingest.Record, len(entries))}
+	// One string holds every partition key of the page: one allocation, not
+	// one per record.
+	n := 0
+	for _, e := range entries {
+		n += len(e.PartitionKey)
+	}
+	keys := make([]byte, 0, n)
+	for _, e := range entries {
+		keys = append(keys, e.PartitionKey...)
+	}
+	allKeys, pos := string(keys), 0
 	for i, e := range entries {
-		seq := ingest.SequenceNumber{Shard: sh.ordinal, Offset: e.Offset}
 		res.Records[i] = ingest.Record{
-			SequenceNumber: seq.String(), Seq: seq,
-			PartitionKey: string(e.PartitionKey), Data: e.Data, Arrival: time.UnixMilli(e.Arrival),
+			Seq:          ingest.SequenceNumber{Shard: sh.ordinal, Offset: e.Offset},
+			PartitionKey: allKeys[pos : pos+len(e.PartitionKey)],
+			Data:         e.Data,
+			Arrival:      time.UnixMilli(e.Arrival),
 		}
+		pos += len(e.PartitionKey)
 		res.NextOffset = e.Offset + 1
 	}
 	if n := len(entries); n > 0 {
