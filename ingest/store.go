@@ -164,6 +164,10 @@ type Store interface {
 	// ShardIterator returns an opaque iterator for GetRecords, valid for
 	// IteratorTTL.
 	ShardIterator(ctx context.Context, stream, shardID string, spec IteratorSpec) (string, error)
+	// ShardPosition resolves spec to the offset in a shard where reading
+	// would start, for readers inside Freshet that track offsets themselves
+	// (ReadShard); ShardIterator wraps the same position in a token.
+	ShardPosition(ctx context.Context, stream, shardID string, spec IteratorSpec) (uint64, error)
 	// GetRecords reads up to limit records at an iterator.
 	GetRecords(ctx context.Context, iterator string, limit int) (GetRecordsResult, error)
 	// ReadShard reads up to limit records of a shard from offset from, for

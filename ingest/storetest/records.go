@@ -134,6 +134,20 @@ func testIterators(t *testing.T, open Opener) {
 	check("AT_TIMESTAMP before all", read(ingest.IteratorSpec{Type: ingest.AtTimestamp, Timestamp: times[0].Add(-time.Hour)}), "0,1,2,3,4,5,6,7,8,9")
 	check("AT_TIMESTAMP future", read(ingest.IteratorSpec{Type: ingest.AtTimestamp, Timestamp: clock.Now().Add(time.Hour)}), "")
 
+	// ShardPosition resolves the same specs to offsets.
+	for _, c := range []struct {
+		spec ingest.IteratorSpec
+		want uint64
+	}{
+		{ingest.IteratorSpec{Type: ingest.TrimHorizon}, 1},
+		{ingest.IteratorSpec{Type: ingest.Latest}, 11},
+		{ingest.IteratorSpec{Type: ingest.AfterSequenceNumber, SequenceNumber: res[7].SequenceNumber}, 9},
+		{ingest.IteratorSpec{Type: ingest.AtTimestamp, Timestamp: times[4]}, 5},
+	} {
+		if got, err := s.ShardPosition(ctx, "it", sh, c.spec); err != nil || got != c.want {
+			t.Fatalf("ShardPosition(%v) = %d, %v; want %d", c.spec.Type, got, err, c.want)
+		}
+	}
 	// LATEST sees records put after the iterator was made.
 	it, err := s.ShardIterator(ctx, "it", sh, ingest.IteratorSpec{Type: ingest.Latest})
 	if err != nil {

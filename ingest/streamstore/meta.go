@@ -8,6 +8,8 @@ import (
 	"sort"
 	"time"
 
+	"github.com/google/renameio/v2"
+
 	"github.com/freshet/freshet/ingest"
 )
 
@@ -97,26 +99,11 @@ func (st *stream) meta() streamMeta {
 	return m
 }
 
-// writeFileAtomic replaces path with data: write a temporary file, sync it,
-// rename it over path, sync the directory.
+// writeFileAtomic replaces path with data durably: renameio writes a
+// temporary file, syncs it and renames it over path; then the directory is
+// synced so that the rename itself survives a crash.
 func writeFileAtomic(path string, data []byte) error {
-	tmp := path + ".tmp"
-	f, err := os.OpenFile(tmp, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o644)
-	if err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	_, err = f.Write(data)
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		os.Remove(tmp)
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := os.Rename(tmp, path); err != nil {
+	if err := renameio.WriteFile(path, data, 0o644); err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
 	d, err := os.Open(filepath.Dir(path))

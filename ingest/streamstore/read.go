@@ -69,7 +69,34 @@ func (s *Store) ShardIterator(ctx context.Context, name, shardID string, spec in
 	if err != nil {
 		return "", err
 	}
+	off, err := s.position(op, st, sh, spec)
+	if err != nil {
+		return "", err
+	}
+	return iterator{incarnation: st.incarnation, ordinal: sh.ordinal, offset: off, issued: s.now().UnixMilli(), stream: name}.encode(), nil
+}
+
+// ShardPosition implements ingest.Store.
+func (s *Store) ShardPosition(ctx context.Context, name, shardID string, spec ingest.IteratorSpec) (uint64, error) {
+	const op = "shard position"
+	st, err := s.stream(op, name)
+	if err != nil {
+		return 0, err
+	}
+	st.mu.RLock()
+	defer st.mu.RUnlock()
+	sh, err := st.shardByID(op, shardID)
+	if err != nil {
+		return 0, err
+	}
+	return s.position(op, st, sh, spec)
+}
+
+// position resolves spec in sh; the caller holds st.mu.
+func (s *Store) position(op string, st *stream, sh *shard, spec ingest.IteratorSpec) (uint64, error) {
+	name := st.name
 	var off uint64
+	var err error
 	switch spec.Type {
 	case ingest.TrimHorizon:
 		off = sh.log.First()
@@ -78,7 +105,7 @@ func (s *Store) ShardIterator(ctx context.Context, name, shardID string, spec in
 	case ingest.AtSequenceNumber, ingest.AfterSequenceNumber:
 		seq, err := ingest.ParseSequenceNumber(spec.SequenceNumber)
 		if err != nil || seq.Shard != sh.ordinal || seq.Offset == 0 || seq.Offset >= sh.log.Next() {
-			return "", ingest.Errorf(op, ingest.ErrInvalidArgument,
+			return 0, ingest.Errorf(op, ingest.ErrInvalidArgument,
 				"StartingSequenceNumber %s used in GetShardIterator on shard %s in stream %s under account %s is invalid because it did not come from this stream.",
 				spec.SequenceNumber, sh.id(), name, s.opts.AccountID)
 		}
@@ -89,12 +116,12 @@ func (s *Store) ShardIterator(ctx context.Context, name, shardID string, spec in
 	case ingest.AtTimestamp:
 		off, err = sh.log.SeekTime(spec.Timestamp.UnixMilli())
 		if err != nil {
-			return "", &ingest.Error{Op: op, Kind: ingest.ErrInternal, Msg: "Internal service failure.", Err: err}
+			return 0, &ingest.Error{Op: op, Kind: ingest.ErrInternal, Msg: "Internal service failure.", Err: err}
 		}
 	default:
-		return "", ingest.Errorf(op, ingest.ErrInvalidArgument, "Invalid ShardIteratorType %q: must be one of TRIM_HORIZON, LATEST, AT_SEQUENCE_NUMBER, AFTER_SEQUENCE_NUMBER, AT_TIMESTAMP.", spec.Type)
+		return 0, ingest.Errorf(op, ingest.ErrInvalidArgument, "Invalid ShardIteratorType %q: must be one of TRIM_HORIZON, LATEST, AT_SEQUENCE_NUMBER, AFTER_SEQUENCE_NUMBER, AT_TIMESTAMP.", spec.Type)
 	}
-	return iterator{incarnation: st.incarnation, ordinal: sh.ordinal, offset: off, issued: s.now().UnixMilli(), stream: name}.encode(), nil
+	return off, nil
 }
 
 // GetRecords implements ingest.Store.
