@@ -1,6 +1,29 @@
-// Package engine will hold Freshet's physical operators over Apache Arrow
-// batches, the query runner (persistent, push, snapshot and bounded queries),
-// checkpoints and the alert-rule scheduler (see ../shared/DESIGN.md). It reads
-// streams only through ingest.Store. Nothing is built here yet: the
-// continuous-SQL work (issue 3) brings the first operators.
+// Package engine runs Freshet's SQL over the stream store: it executes
+// statements (DDL, INSERT … VALUES, SHOW, DESCRIBE, EXPLAIN), runs snapshot
+// and push queries for a client, and keeps persistent queries (INSERT INTO
+// s SELECT …) running across restarts with exactly-once output.
+//
+// A query runs as a queryRun: a shardReader reads every shard of the source
+// stream in lineage order (parents before children), engine/decode turns
+// each page of records into an Arrow batch with event times, a
+// window.Tracker derives the watermark, late records are counted (and sent
+// to the stream's late stream), and the batch goes through the operator
+// pipeline built by engine/exec from the sql plan. The watermark follows
+// the data through the same pipeline, and windows fire when it passes them.
+//
+//   - snapshot: reads every shard up to the records that had arrived when
+//     the query started, then closes all windows (watermark +∞) and ends;
+//   - push: starts at the end of each open shard (or the oldest record with
+//     ExecOptions.FromEarliest) and runs until cancelled or LIMIT;
+//   - persistent: reads from the oldest record, checkpoints every
+//     Options.CheckpointInterval and delivers its output through the
+//     checkpoint (see checkpoint.go), so that after a crash its output
+//     stream receives every result exactly once.
+//
+// Records that cannot be decoded never stop a query: they are counted and
+// written, with the reason, to the stream <name>__errors.
+//
+// The catalog (engine/catalog), the list of persistent queries and their
+// checkpoints live in Options.Dir. Metrics are exposed in the Prometheus
+// text format by WriteMetrics.
 package engine

@@ -28,6 +28,7 @@ type command struct {
 func commands() []command {
 	return []command{
 		{"serve", "run the server: the Kinesis Data Streams API over durable streams", runServe},
+		{"sql", "run one SQL statement (embedded engine, or --server URL) and print the result", runSQL},
 		{"bench", "measure the stream store: durable write and read throughput, latency, memory", runBench},
 		{"version", "print the version", runVersion},
 	}

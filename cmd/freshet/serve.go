@@ -10,9 +10,12 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"path/filepath"
 	"strconv"
 	"time"
 
+	"github.com/freshet/freshet/engine"
+	"github.com/freshet/freshet/engine/httpapi"
 	"github.com/freshet/freshet/ingest"
 	"github.com/freshet/freshet/ingest/kinesisapi"
 	"github.com/freshet/freshet/ingest/seglog"
@@ -31,6 +34,7 @@ type serveConfig struct {
 	segmentSize  int64
 	region       string
 	accountID    string
+	checkpoint   time.Duration
 }
 
 func serveFlags(stderr io.Writer) (*flag.FlagSet, *serveConfig) {
@@ -50,15 +54,22 @@ func serveFlags(stderr io.Writer) (*flag.FlagSet, *serveConfig) {
 	fs.DurationVar(&c.syncInterval, "sync-interval", envDuration("FRESHET_SYNC_INTERVAL", 0),
 		"0 syncs every put to disk before acknowledging it (group commit); a positive interval syncs at most that often,\n"+
 			"so a machine crash (not a process crash) can lose up to that much acknowledged data (env FRESHET_SYNC_INTERVAL)")
+	fs.DurationVar(&c.checkpoint, "checkpoint-interval", envDuration("FRESHET_CHECKPOINT_INTERVAL", 10*time.Second),
+		"how often persistent queries checkpoint; their results reach the output stream at each checkpoint (env FRESHET_CHECKPOINT_INTERVAL)")
 	fs.Int64Var(&c.segmentSize, "segment-bytes", 64<<20, "size at which a shard's log segment is sealed; retention drops whole segments")
 	fs.StringVar(&c.region, "region", envOr("AWS_REGION", envOr("AWS_DEFAULT_REGION", "us-east-1")), "region shown in stream ARNs (env AWS_REGION)")
 	fs.StringVar(&c.accountID, "account-id", envOr("FRESHET_ACCOUNT_ID", "000000000000"), "account id shown in stream ARNs (env FRESHET_ACCOUNT_ID)")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, `Usage: freshet serve [flags]
 
-Serves the Amazon Kinesis Data Streams API (JSON 1.1 protocol) at / on one
-address. Point any Kinesis client at it, e.g.
-  aws kinesis list-streams --endpoint-url http://127.0.0.1:4567
+Serves on one address:
+  /          the Amazon Kinesis Data Streams API (JSON 1.1 protocol); point any
+             Kinesis client at it, e.g.
+             aws kinesis list-streams --endpoint-url http://127.0.0.1:4567
+  /v1/       the query API (POST /v1/sql, GET /v1/queries, …); freshet sql
+             --server uses it
+  /metrics   Prometheus metrics
+Persistent queries (INSERT INTO … SELECT) keep running across restarts.
 A put is acknowledged only once it is synced to disk. SIGINT or SIGTERM
 finishes in-flight requests and closes the store cleanly.
 
@@ -95,18 +106,34 @@ func runServe(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		}
 		opts.Credentials = v
 	}
+	eng, err := engine.Open(engine.Options{Store: store, Dir: engineDir(c.dataDir), CheckpointInterval: c.checkpoint, Logger: logger})
+	if err != nil {
+		store.Close()
+		return err
+	}
 	ln, err := net.Listen("tcp", c.listen)
 	if err != nil {
+		eng.Close()
 		store.Close()
 		return fmt.Errorf("listen: %w", err)
 	}
-	srv := &http.Server{Handler: kinesisapi.NewHandler(store, opts), ReadHeaderTimeout: 10 * time.Second}
+	mux := http.NewServeMux()
+	mux.Handle("/v1/", httpapi.New(eng, logger))
+	mux.HandleFunc("GET /metrics", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; version=0.0.4")
+		if err := eng.WriteMetrics(w); err != nil {
+			logger.Warn("write metrics", "err", err)
+		}
+	})
+	mux.Handle("/", kinesisapi.NewHandler(store, opts))
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	fmt.Fprintf(stdout, "freshet: Kinesis API listening on http://%s (data in %s)\n", ln.Addr(), c.dataDir)
 
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {
 	case err := <-errc:
+		eng.Close()
 		store.Close()
 		return fmt.Errorf("serve: %w", err)
 	case <-ctx.Done():
@@ -115,6 +142,7 @@ func runServe(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	serr := srv.Shutdown(shutdownCtx)
+	eng.Close()
 	cerr := store.Close()
 	if serr != nil {
 		return fmt.Errorf("shut down: %w", serr)
@@ -145,6 +173,15 @@ func openStore(c *serveConfig) (*streamstore.Store, error) {
 		return nil, fmt.Errorf("open store in %s: %w", c.dataDir, err)
 	}
 	return s, nil
+}
+
+// engineDir is where the engine keeps its catalog, queries and
+// checkpoints: beside the streams, or nowhere for an in-memory store.
+func engineDir(dataDir string) string {
+	if dataDir == ":memory:" {
+		return ""
+	}
+	return filepath.Join(dataDir, "engine")
 }
 
 func envOr(name, def string) string {

@@ -1,0 +1,18 @@
+// Package exec holds the physical operators of a query: filter, project,
+// windowed and plain aggregation, sort and limit, over Arrow record
+// batches, and Build, which turns a sql plan into a Pipeline of them.
+//
+// Every operator has one shape (Operator): Push hands it a Batch, Advance
+// tells it the watermark moved, and both return the batches it produced.
+// Watermarks thus travel beside the data: the runner pushes each decoded
+// batch through the pipeline and then advances the watermark, and a window
+// operator emits a window's rows exactly once, when the watermark passes
+// its end (window.EventTime decides).
+//
+// Ownership: Push borrows its input — the operator retains whatever it keeps
+// past the call — and the caller releases the input afterwards. Returned
+// batches belong to the caller. Close releases an operator's state.
+//
+// Checkpoints: Snapshot returns an operator's state as bytes and Restore
+// puts it back, so a persistent query resumes exactly where it was.
+package exec
