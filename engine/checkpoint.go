@@ -122,10 +122,8 @@ type streamSink struct {
 	pending []pendingRecord
 }
 
+// run drives the query (already restored) until ctx ends.
 func (s *streamSink) run(ctx context.Context, r *queryRun) error {
-	if err := s.restore(ctx, r); err != nil {
-		return err
-	}
 	names := s.def.Columns.Names()
 	pk := -1
 	if s.def.Options.PartitionKey != "" {

@@ -10,7 +10,6 @@ import (
 	"strings"
 	"time"
 
-
 	"github.com/freshet/freshet/engine/encode"
 	"github.com/freshet/freshet/ingest"
 	"github.com/freshet/freshet/sql"
@@ -246,4 +245,3 @@ func (e *Engine) explain(s *sql.Explain) (*Result, error) {
 	}
 	return staticResult(explainSchema, rec), nil
 }
-

@@ -139,12 +139,22 @@ func (e *Engine) launch(id string, created time.Time, q *sql.Query) error {
 	pq := &persistentQuery{id: id, text: q.Text, source: q.Scan().Stream, sink: q.Sink, created: created,
 		stats: r.stats, cancel: cancel, done: make(chan struct{})}
 	e.queries[id] = pq
+	sk := &streamSink{e: e, def: sinkDef, query: id, stats: r.stats}
+	// Resume from the checkpoint now, so that the query's counters are
+	// right as soon as the engine is open and an interrupted delivery is
+	// finished before anything else.
+	if err := sk.restore(ctx, r); err != nil {
+		pq.lastErr.Store(err.Error())
+		e.log.Error("persistent query cannot resume", "query", id, "err", err)
+		r.close()
+		close(pq.done)
+		return nil
+	}
 	e.wg.Add(1)
 	go func() {
 		defer e.wg.Done()
 		defer close(pq.done)
 		defer r.close()
-		sk := &streamSink{e: e, def: sinkDef, query: id, stats: r.stats}
 		if err := sk.run(ctx, r); err != nil && !errors.Is(err, context.Canceled) {
 			pq.lastErr.Store(err.Error())
 			e.log.Error("persistent query failed", "query", id, "err", err)

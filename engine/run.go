@@ -348,4 +348,3 @@ func (r *queryRun) loop(ctx context.Context, emit func(exec.Batch) error) error 
 		}
 	}
 }
-

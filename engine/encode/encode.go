@@ -157,7 +157,6 @@ func Record(format string, names []string, vals []sql.Value) ([]byte, error) {
 	return nil, fmt.Errorf("encode record: unknown format %q", format)
 }
 
-
 func appendJSONString(dst []byte, s string) []byte {
 	const hex = "0123456789abcdef"
 	dst = append(dst, '"')

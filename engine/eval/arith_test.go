@@ -5,10 +5,13 @@ import (
 	"testing"
 )
 
-func TestArithmetic(t *testing.T) {
+func TestArithmetic(t *testing.T) { runCases(t, arithmeticCases()) }
+
+// arithmeticCases are the cases of TestArithmetic.
+func arithmeticCases() []exprCase {
 	const maxInt = int64(math.MaxInt64)
 	day := func(s ts) ts { return s }
-	runCases(t, []exprCase{
+	return []exprCase{
 		{"i + j", []any{1, -5, nil, maxInt - 1, 13}},
 		{"i * 2", []any{2, -14, nil, -2, 20}}, // wraps
 		{"i - j", []any{1, -9, nil, int64(math.MinInt64), 7}},
@@ -47,5 +50,5 @@ func TestArithmetic(t *testing.T) {
 			ts("1999-12-31T23:59:59.999Z").ms() - ts("2000-01-01").ms(), nil,
 			-ts("2000-01-01").ms(), ts("2024-02-29T13:05:09Z").ms() - ts("2000-01-01").ms()}},
 		{"'2000-01-01' + INTERVAL 1 DAY", []any{ts("2000-01-02T00:00:00.000Z"), ts("2000-01-02T00:00:00.000Z"), ts("2000-01-02T00:00:00.000Z"), ts("2000-01-02T00:00:00.000Z"), ts("2000-01-02T00:00:00.000Z")}},
-	})
+	}
 }

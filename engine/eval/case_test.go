@@ -5,13 +5,16 @@ import (
 	"testing"
 )
 
-func TestCase(t *testing.T) {
+func TestCase(t *testing.T) { runCases(t, caseCases()) }
+
+// caseCases are the cases of TestCase.
+func caseCases() []exprCase {
 	T, F := true, false
 	const maxInt = int64(math.MaxInt64)
-	runCases(t, []exprCase{
+	return []exprCase{
 		{"CASE WHEN i > 5 THEN 'big' WHEN i > 0 THEN 'small' ELSE 'neg' END", []any{"small", "neg", "neg", "big", "big"}},
 		{"CASE WHEN i > 5 THEN 'big' END", []any{nil, nil, nil, "big", "big"}},
-		{"CASE WHEN i > 1000 THEN 'big' ELSE s END", []any{"Hello", "wörld", nil, "", "  a_b%c  "}},
+		{"CASE WHEN i > 1000 THEN 'big' ELSE s END", []any{"Hello", "wörld", nil, "big", "  a_b%c  "}},
 		{"CASE j WHEN 0 THEN 'zero' WHEN 2 THEN 'two' ELSE 'other' END", []any{"zero", "two", "other", "other", "other"}},
 		{"CASE j WHEN i THEN 'same' WHEN 3 THEN 'three' END", []any{nil, nil, nil, nil, "three"}},
 		{"CASE s WHEN 'Hello' THEN 1 WHEN '' THEN 2 END", []any{1, nil, nil, 2, nil}},
@@ -27,7 +30,7 @@ func TestCase(t *testing.T) {
 		{"CASE WHEN s IS NOT NULL THEN i ELSE j END", []any{1, -7, nil, maxInt, 10}},
 		{"IF(i > 0, 'pos', 'neg')", []any{"pos", "neg", "neg", "pos", "pos"}},
 		{"IF(b, i, NULL)", []any{1, nil, nil, maxInt, nil}},
-		{"IF(b2, b, NOT b)", []any{T, nil, nil, T, T}},
+		{"IF(b2, b, NOT b)", []any{T, T, nil, T, T}},
 		{"COALESCE(i, j, 42)", []any{1, -7, 42, maxInt, 10}},
 		{"COALESCE(NULL, s, s2)", []any{"Hello", "wörld", nil, "", "  a_b%c  "}},
 		{"COALESCE(b, b2)", []any{T, F, F, T, F}},
@@ -36,5 +39,5 @@ func TestCase(t *testing.T) {
 		{"IFNULL(f, -1)", []any{1.5, -2.5, -1.0, 0.0, 100.25}},
 		{"IFNULL(ts, '2000-01-01')", []any{ts("2026-11-22T10:00:00.123Z"), ts("1999-12-31T23:59:59.999Z"), ts("2000-01-01T00:00:00.000Z"), ts("1970-01-01T00:00:00.000Z"), ts("2024-02-29T13:05:09.000Z")}},
 		{"IFNULL(b2, b)", []any{T, F, F, T, F}},
-	})
+	}
 }

@@ -5,9 +5,12 @@ import (
 	"testing"
 )
 
-func TestCast(t *testing.T) {
+func TestCast(t *testing.T) { runCases(t, castCases()) }
+
+// castCases are the cases of TestCast.
+func castCases() []exprCase {
 	T, F := true, false
-	runCases(t, []exprCase{
+	return []exprCase{
 		{"CAST(i AS VARCHAR)", []any{"1", "-7", nil, "9223372036854775807", "10"}},
 		{"CAST(f AS VARCHAR)", []any{"1.5", "-2.5", nil, "0", "100.25"}},
 		{"CAST(f * 1e20 AS CHAR)", []any{"1.5e20", "-2.5e20", nil, "0", "1.0025e22"}},
@@ -36,7 +39,7 @@ func TestCast(t *testing.T) {
 		{"CAST(s AS VARCHAR)", []any{"Hello", "wörld", nil, "", "  a_b%c  "}},
 		{"CAST(NULL AS BIGINT)", []any{nil, nil, nil, nil, nil}},
 		{"CAST('12' AS BIGINT) + i", []any{13, 5, nil, int64(math.MinInt64) + 11, 22}},
-	})
+	}
 }
 
 func TestTextConversions(t *testing.T) {

@@ -2,9 +2,12 @@ package eval
 
 import "testing"
 
-func TestCompare(t *testing.T) {
+func TestCompare(t *testing.T) { runCases(t, compareCases()) }
+
+// compareCases are the cases of TestCompare.
+func compareCases() []exprCase {
 	T, F := true, false
-	runCases(t, []exprCase{
+	return []exprCase{
 		{"i > 0", []any{T, F, nil, T, T}},
 		{"0 < i", []any{T, F, nil, T, T}},
 		{"i >= j", []any{T, F, nil, T, T}},
@@ -40,5 +43,5 @@ func TestCompare(t *testing.T) {
 		{"NULL <> s", []any{nil, nil, nil, nil, nil}},
 		{"1 < 2", []any{T, T, T, T, T}},
 		{"'a' > 'b'", []any{F, F, F, F, F}},
-	})
+	}
 }

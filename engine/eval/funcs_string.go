@@ -170,7 +170,7 @@ func compileConcat(c *compiler, e *sql.Call, args []node) (node, error) {
 
 // compileSubstring compiles SUBSTRING(s, pos [, len]) with MySQL's rules:
 // pos counts characters from 1, or from the end when negative; pos 0, a
-// position past either end, and a length below 1 give ''.
+// position past either end, and a length below 1 give ”.
 func compileSubstring(c *compiler, e *sql.Call, args []node) (node, error) {
 	if err := c.checkArgs(e, 2, 3, sql.String, sql.Int64); err != nil {
 		return nil, err

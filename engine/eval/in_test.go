@@ -2,9 +2,12 @@ package eval
 
 import "testing"
 
-func TestInBetween(t *testing.T) {
+func TestInBetween(t *testing.T) { runCases(t, inBetweenCases()) }
+
+// inBetweenCases are the cases of TestInBetween.
+func inBetweenCases() []exprCase {
 	T, F := true, false
-	runCases(t, []exprCase{
+	return []exprCase{
 		{"i IN (1, 10, 99)", []any{T, F, nil, F, T}},
 		{"i NOT IN (1, 10)", []any{F, T, nil, T, F}},
 		{"i IN (1, NULL)", []any{T, nil, nil, nil, nil}},
@@ -33,5 +36,5 @@ func TestInBetween(t *testing.T) {
 		{"s BETWEEN 'A' AND 'Z'", []any{T, F, nil, F, F}},
 		{"ts BETWEEN '1999-12-31' AND '2024-12-31'", []any{F, T, nil, F, T}},
 		{"j BETWEEN j AND j", []any{T, T, nil, T, T}},
-	})
+	}
 }

@@ -6,9 +6,12 @@ import (
 	"testing"
 )
 
-func TestLike(t *testing.T) {
+func TestLike(t *testing.T) { runCases(t, likeCases()) }
+
+// likeCases are the cases of TestLike.
+func likeCases() []exprCase {
 	T, F := true, false
-	runCases(t, []exprCase{
+	return []exprCase{
 		{"s LIKE 'He%'", []any{T, F, nil, F, F}},
 		{"s LIKE '%lo'", []any{T, F, nil, F, F}},
 		{"s LIKE '%rl%'", []any{F, T, nil, F, F}},
@@ -40,7 +43,7 @@ func TestLike(t *testing.T) {
 		{"REGEXP_LIKE(s, CONCAT(s2, '('))", []any{nil, nil, nil, nil, nil}}, // bad regular expressions
 		{"s REGEXP s2", []any{T, F, nil, T, T}},
 		{"'abc' LIKE 'a%'", []any{T, T, T, T, T}},
-	})
+	}
 }
 
 // likeToRegexp translates a LIKE pattern into an anchored regular

@@ -2,9 +2,12 @@ package eval
 
 import "testing"
 
-func TestLogic(t *testing.T) {
+func TestLogic(t *testing.T) { runCases(t, logicCases()) }
+
+// logicCases are the cases of TestLogic.
+func logicCases() []exprCase {
 	T, F := true, false
-	runCases(t, []exprCase{
+	return []exprCase{
 		{"b AND b2", []any{T, F, F, T, F}},
 		{"b OR b2", []any{T, nil, nil, T, F}},
 		{"b2 AND b", []any{T, F, F, T, F}},
@@ -32,5 +35,5 @@ func TestLogic(t *testing.T) {
 		{"NOT NULL", []any{nil, nil, nil, nil, nil}},
 		{"NULL IS NULL", []any{T, T, T, T, T}},
 		{"TRUE AND NOT FALSE", []any{T, T, T, T, T}},
-	})
+	}
 }

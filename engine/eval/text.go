@@ -108,14 +108,16 @@ func trimSpace(b []byte) []byte {
 	return b
 }
 
-func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f' }
+func isSpace(c byte) bool {
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f'
+}
 
 // parseInt reads a BIGINT from text: an optional sign and decimal digits,
 // or a decimal number, rounded half away from zero. Surrounding white
 // space is ignored. It fails on anything else and on overflow.
 func parseInt(b []byte) (int64, bool) {
 	b = trimSpace(b)
-	if len(b) == 0 || len(b) > 19 {
+	if len(b) == 0 || len(b) > 18 {
 		return parseIntSlow(b)
 	}
 	neg := false
@@ -133,7 +135,7 @@ func parseInt(b []byte) (int64, bool) {
 		if c < '0' || c > '9' {
 			return parseIntSlow(b)
 		}
-		v = v*10 + int64(c-'0') // at most 19 characters: no overflow
+		v = v*10 + int64(c-'0') // at most 18 digits: no overflow
 	}
 	if neg {
 		v = -v
