@@ -38,6 +38,22 @@ func (e *Engine) createStream(ctx context.Context, s *sql.CreateStream) (*Result
 	if err != nil { // the store already had it: SQL now describes an existing stream
 		msg = fmt.Sprintf("Stream %s created over the existing stream of that name.", def.Name)
 	}
+	if ls := def.Options.LateStream; ls != "" {
+		if _, ok := e.catalog.Stream(ls); !ok {
+			// The late stream holds the source's own records, so it gets the
+			// source's columns and format and can be queried the same way.
+			late := &sql.StreamDef{Name: ls, Columns: def.Columns, Options: sql.DefaultStreamOptions()}
+			late.Options.Format, late.Options.EventTime = def.Options.Format, def.Options.EventTime
+			late.Options.PartitionKey = def.Options.PartitionKey
+			if err := e.store.CreateStream(ctx, ingest.CreateStreamInput{Name: ls, ShardCount: 1, RetentionHours: hours}); err != nil && !errors.Is(err, ingest.ErrInUse) {
+				return nil, fmt.Errorf("create late stream %s: %s", ls, ingest.Message(err))
+			}
+			if err := e.catalog.Create(late); err != nil {
+				return nil, err
+			}
+			msg += fmt.Sprintf(" Late records go to the new stream %s.", ls)
+		}
+	}
 	return messageResult(msg), nil
 }
 

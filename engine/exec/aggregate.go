@@ -127,8 +127,12 @@ func (a *Aggregate) Push(b Batch) ([]Batch, error) {
 	}
 	defer releaseArrays(argCols)
 
-	a.keyIDs, err = a.keyTab.Lookup(keyCols, nil, a.keyIDs[:0])
-	if err != nil {
+	if a.keyTab == nil {
+		a.keyIDs = a.keyIDs[:0]
+		for i := 0; i < n; i++ {
+			a.keyIDs = append(a.keyIDs, 0)
+		}
+	} else if a.keyIDs, err = a.keyTab.Lookup(keyCols, nil, a.keyIDs[:0]); err != nil {
 		return nil, fmt.Errorf("aggregate keys: %w", err)
 	}
 	a.slots, a.rows = a.slots[:0], a.rows[:0]
@@ -322,7 +326,9 @@ func (a *Aggregate) drop(gs []*group) {
 		a.free = append(a.free, g.slot)
 		if a.keyRefs[g.key]--; a.keyRefs[g.key] <= 0 {
 			delete(a.keyRefs, g.key)
-			a.keyTab.Release(g.key)
+			if a.keyTab != nil {
+				a.keyTab.Release(g.key)
+			}
 		}
 	}
 }
@@ -334,9 +340,12 @@ func (a *Aggregate) emit(gs []*group, t int64) (Batch, error) {
 	for i, g := range gs {
 		ids[i], slots[i] = g.key, g.slot
 	}
-	keyCols, err := a.keyTab.Keys(ids)
-	if err != nil {
-		return Batch{}, fmt.Errorf("aggregate output: %w", err)
+	var keyCols []arrow.Array
+	if a.keyTab != nil {
+		var err error
+		if keyCols, err = a.keyTab.Keys(ids); err != nil {
+			return Batch{}, fmt.Errorf("aggregate output: %w", err)
+		}
 	}
 	results, err := a.accs.Results(slots)
 	if err != nil {

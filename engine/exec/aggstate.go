@@ -16,9 +16,12 @@ const aggStateVersion = 1
 // open sessions of every key, and the watermark the operator has seen.
 // Slots are renumbered densely on Restore.
 func (a *Aggregate) Snapshot() ([]byte, error) {
-	keys, err := a.keyTab.MarshalBinary()
-	if err != nil {
-		return nil, fmt.Errorf("snapshot aggregate: %w", err)
+	var keys []byte
+	if a.keyTab != nil {
+		var err error
+		if keys, err = a.keyTab.MarshalBinary(); err != nil {
+			return nil, fmt.Errorf("snapshot aggregate: %w", err)
+		}
 	}
 	gs := make([]*group, 0, len(a.groups))
 	for _, g := range a.groups {
@@ -85,8 +88,10 @@ func (a *Aggregate) Restore(state []byte) error {
 	if keys, b, err = readBytes(b); err != nil {
 		return err
 	}
-	if err := a.keyTab.UnmarshalBinary(keys); err != nil {
-		return fmt.Errorf("restore aggregate: %w", err)
+	if a.keyTab != nil {
+		if err := a.keyTab.UnmarshalBinary(keys); err != nil {
+			return fmt.Errorf("restore aggregate: %w", err)
+		}
 	}
 	n, k := binary.Uvarint(b)
 	if k <= 0 || n > uint64(len(b)) {

@@ -171,9 +171,11 @@ func buildAggregate(n *sql.Aggregate, input sql.Schema, ee eval.Env, env Env) (*
 	if err != nil {
 		return nil, err
 	}
-	keyTab, err := agg.NewKeyTable(env.Mem, keyTypes)
-	if err != nil {
-		return nil, err
+	var keyTab *agg.KeyTable // nil for a global aggregate: every row has key 0
+	if len(keyTypes) > 0 {
+		if keyTab, err = agg.NewKeyTable(env.Mem, keyTypes); err != nil {
+			return nil, err
+		}
 	}
 	a := &Aggregate{
 		mem: env.Mem, keys: keys, args: argEvals, keyTab: keyTab, accs: accs,
