@@ -60,12 +60,12 @@ func (e *Engine) saveCheckpoint(id string, c *checkpoint) error {
 		return fmt.Errorf("checkpoint %s: %w", id, err)
 	}
 	if e.opts.Dir == "" {
-		e.mu.Lock()
+		e.ckMu.Lock()
 		if e.memCheckpoints == nil {
 			e.memCheckpoints = map[string][]byte{}
 		}
 		e.memCheckpoints[id] = b
-		e.mu.Unlock()
+		e.ckMu.Unlock()
 		return nil
 	}
 	if err := renameio.WriteFile(e.checkpointPath(id), b, 0o644); err != nil {
@@ -77,9 +77,9 @@ func (e *Engine) saveCheckpoint(id string, c *checkpoint) error {
 func (e *Engine) loadCheckpoint(id string) (*checkpoint, error) {
 	var b []byte
 	if e.opts.Dir == "" {
-		e.mu.Lock()
+		e.ckMu.Lock()
 		b = e.memCheckpoints[id]
-		e.mu.Unlock()
+		e.ckMu.Unlock()
 		if b == nil {
 			return nil, nil
 		}
@@ -105,9 +105,9 @@ func (e *Engine) loadCheckpoint(id string) (*checkpoint, error) {
 
 func (e *Engine) dropCheckpoint(id string) {
 	if e.opts.Dir == "" {
-		e.mu.Lock()
+		e.ckMu.Lock()
 		delete(e.memCheckpoints, id)
-		e.mu.Unlock()
+		e.ckMu.Unlock()
 		return
 	}
 	os.Remove(e.checkpointPath(id))

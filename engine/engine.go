@@ -60,7 +60,8 @@ type Engine struct {
 	ctx     context.Context
 	stop    context.CancelFunc
 	metrics *Metrics
-	// memCheckpoints holds checkpoints when Dir is "" (guarded by mu).
+	// memCheckpoints holds checkpoints when Dir is "".
+	ckMu           sync.Mutex
 	memCheckpoints map[string][]byte
 }
 

@@ -222,6 +222,18 @@ func (e *Engine) stopQuery(s *sql.StopQuery) (*Result, error) {
 	return messageResult(fmt.Sprintf("Query %s stopped.", s.ID)), nil
 }
 
+// QueryCounters returns the records a persistent query has read and
+// written (delivered through its checkpoints).
+func (e *Engine) QueryCounters(id string) (in, out int64) {
+	e.mu.Lock()
+	q := e.queries[id]
+	e.mu.Unlock()
+	if q == nil {
+		return 0, 0
+	}
+	return q.stats.recordsIn.Load(), q.stats.recordsOut.Load()
+}
+
 // Queries lists the running persistent queries' ids and texts.
 func (e *Engine) Queries() map[string]string {
 	out := map[string]string{}

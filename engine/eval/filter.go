@@ -8,6 +8,8 @@ import (
 	"github.com/apache/arrow/go/v17/arrow/array"
 	"github.com/apache/arrow/go/v17/arrow/bitutil"
 	"github.com/apache/arrow/go/v17/arrow/memory"
+
+	"github.com/freshet/freshet/sql"
 )
 
 // Filter returns the rows of rec for which mask, a Boolean array of
@@ -82,18 +84,23 @@ func selection(mask arrow.Array) []int32 {
 // take copies the rows sel of col into a new array.
 func take(mem memory.Allocator, col arrow.Array, sel []int32) (arrow.Array, error) {
 	n := len(sel)
+	dt := col.DataType()
+	if col.NullN() == col.Len() {
+		// A column the reader left NULL (one the query does not use).
+		if t, err := SQLType(dt); err == nil {
+			return broadcast(mem, sql.NullOf(t), n), nil
+		}
+	}
 	var validity *memory.Buffer
 	nulls := 0
 	if nb, off := validBits(col); nb != nil {
 		vbuf, valid := newBits(mem, n, false)
 		for k, i := range sel {
-			if bitutil.BitIsSet(nb, off+int(i)) {
-				valid[k>>3] |= 1 << (k & 7)
-			}
+			j := off + int(i)
+			valid[k>>3] |= (nb[j>>3] >> (j & 7) & 1) << (k & 7)
 		}
 		validity, nulls = finishValidity(vbuf, valid, n)
 	}
-	dt := col.DataType()
 	switch dt.ID() {
 	case arrow.INT64, arrow.TIMESTAMP, arrow.DURATION, arrow.FLOAT64:
 		src := values[int64](col)
@@ -106,25 +113,25 @@ func take(mem memory.Allocator, col arrow.Array, sel []int32) (arrow.Array, erro
 		src, off := boolBits(col)
 		buf, out := newBits(mem, n, false)
 		for k, i := range sel {
-			if bitutil.BitIsSet(src, off+int(i)) {
-				out[k>>3] |= 1 << (k & 7)
-			}
+			j := off + int(i)
+			out[k>>3] |= (src[j>>3] >> (j & 7) & 1) << (k & 7)
 		}
 		return makeArray(dt, n, nulls, validity, buf), nil
 	case arrow.STRING:
 		offs, data := strData(col)
-		size := 0
-		for _, i := range sel {
-			size += int(offs[i+1] - offs[i])
-		}
-		o := newStrOut(mem, n, size)
+		o := newStrOut(mem, n, 0)
+		size := int32(0)
 		for k, i := range sel {
-			o.add(data[offs[i]:offs[i+1]])
-			o.end(k)
+			size += offs[i+1] - offs[i]
+			o.offs[k+1] = size
 		}
+		o.grow(int(size))
+		dst := o.data
+		for k, i := range sel {
+			copy(dst[o.offs[k]:o.offs[k+1]], data[offs[i]:offs[i+1]])
+		}
+		o.size = int(size)
 		return o.finish(n, validity, nulls)
-	case arrow.NULL:
-		return array.NewNull(n), nil
 	}
 	if validity != nil {
 		validity.Release()

@@ -55,3 +55,14 @@ func mustArrowType(t sql.Type) arrow.DataType {
 	}
 	return dt
 }
+
+// SQLType returns the SQL type whose values an Arrow type holds: the
+// inverse of ArrowType.
+func SQLType(dt arrow.DataType) (sql.Type, error) {
+	for _, t := range []sql.Type{sql.Boolean, sql.Int64, sql.Float64, sql.String, sql.Timestamp, sql.Interval, sql.Null} {
+		if arrow.TypeEqual(dt, mustArrowType(t)) {
+			return t, nil
+		}
+	}
+	return sql.Unknown, fmt.Errorf("no SQL type for Arrow type %s", dt)
+}

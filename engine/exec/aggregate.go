@@ -33,6 +33,48 @@ type group struct {
 	slot uint32
 }
 
+// winState is one open tumbling or hopping window: its groups in creation
+// order, and an index from key id (dense) to group.
+type winState struct {
+	w      window.Window
+	groups []*group
+	byKey  []int32 // key id → index+1 in groups; 0 for none
+}
+
+// winFor returns the state of window w, creating it.
+func (a *Aggregate) winFor(w window.Window) *winState {
+	for _, ws := range a.recent {
+		if ws != nil && ws.w == w {
+			return ws
+		}
+	}
+	ws := a.byWin[w]
+	if ws == nil {
+		ws = &winState{w: w}
+		a.byWin[w] = ws
+		a.timeline.Add(w)
+	}
+	copy(a.recent[1:], a.recent[:len(a.recent)-1])
+	a.recent[0] = ws
+	return ws
+}
+
+// windowGroup returns the group of key in window ws, creating it.
+func (a *Aggregate) windowGroup(ws *winState, key uint32) *group {
+	if int(key) < len(ws.byKey) {
+		if i := ws.byKey[key]; i > 0 {
+			return ws.groups[i-1]
+		}
+	} else {
+		ws.byKey = append(ws.byKey, make([]int32, int(key)+1-len(ws.byKey)+len(ws.byKey)/2)...)
+	}
+	g := &group{key: key, win: ws.w, slot: a.slot()}
+	ws.groups = append(ws.groups, g)
+	ws.byKey[key] = int32(len(ws.groups))
+	a.keyRefs[key]++
+	return g
+}
+
 // groupID addresses a group: the key id and its window's start.
 type groupID struct {
 	key   uint32
@@ -57,7 +99,8 @@ type Aggregate struct {
 	gap      int64
 
 	groups   map[groupID]*group
-	byWin    map[window.Window][]*group // tumble/hop: the groups of each open window
+	byWin    map[window.Window]*winState // tumble/hop: the groups of each open window
+	recent   [4]*winState               // the windows used last, to skip the map lookup
 	timeline *window.Timeline
 	sessions map[uint32]*window.SessionSet
 	sessAsg  window.Sessions
@@ -95,12 +138,6 @@ func (a *Aggregate) groupFor(key uint32, w window.Window) *group {
 		g = &group{key: key, win: w, slot: a.slot()}
 		a.groups[id] = g
 		a.keyRefs[key]++
-		if a.assigner != nil {
-			if _, ok := a.byWin[w]; !ok {
-				a.timeline.Add(w)
-			}
-			a.byWin[w] = append(a.byWin[w], g)
-		}
 		if a.mode == Updates && !a.windowed() {
 			a.changed = append(a.changed, g)
 		}
@@ -139,22 +176,13 @@ func (a *Aggregate) Push(b Batch) ([]Batch, error) {
 	a.changed = a.changed[:0]
 	switch {
 	case a.assigner != nil:
-		var last window.Window
-		var lastKey uint32
-		var lastGroup *group
 		for i := 0; i < n; i++ {
 			a.wins = a.assigner.Assign(b.Times[i], a.wins[:0])
 			for _, w := range a.wins {
 				if w.End <= a.wm {
 					continue // this window has fired; the record is late for it
 				}
-				var g *group
-				if lastGroup != nil && w == last && a.keyIDs[i] == lastKey {
-					g = lastGroup
-				} else {
-					g = a.groupFor(a.keyIDs[i], w)
-					last, lastKey, lastGroup = w, a.keyIDs[i], g
-				}
+				g := a.windowGroup(a.winFor(w), a.keyIDs[i])
 				a.slots = append(a.slots, g.slot)
 				a.rows = append(a.rows, int32(i))
 			}
@@ -261,15 +289,20 @@ func (a *Aggregate) Advance(wm int64) ([]Batch, error) {
 	switch {
 	case a.assigner != nil:
 		for _, w := range a.timeline.Due(wm, nil) {
-			gs := a.byWin[w]
+			ws := a.byWin[w]
 			delete(a.byWin, w)
-			b, err := a.emit(gs, w.End-1)
+			for i, r := range a.recent {
+				if r == ws {
+					a.recent[i] = nil
+				}
+			}
+			b, err := a.emit(ws.groups, w.End-1)
 			if err != nil {
 				releaseAll(out)
 				return nil, err
 			}
 			out = append(out, b)
-			a.drop(gs)
+			a.drop(ws.groups)
 		}
 	case a.gap > 0:
 		var due []*group
@@ -321,7 +354,9 @@ func (a *Aggregate) Advance(wm int64) ([]Batch, error) {
 
 func (a *Aggregate) drop(gs []*group) {
 	for _, g := range gs {
-		delete(a.groups, groupID{g.key, g.win.Start})
+		if a.assigner == nil {
+			delete(a.groups, groupID{g.key, g.win.Start})
+		}
 		a.accs.Reset(g.slot)
 		a.free = append(a.free, g.slot)
 		if a.keyRefs[g.key]--; a.keyRefs[g.key] <= 0 {

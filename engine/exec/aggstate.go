@@ -27,6 +27,9 @@ func (a *Aggregate) Snapshot() ([]byte, error) {
 	for _, g := range a.groups {
 		gs = append(gs, g)
 	}
+	for _, ws := range a.byWin {
+		gs = append(gs, ws.groups...)
+	}
 	sort.Slice(gs, func(i, j int) bool {
 		if gs[i].win != gs[j].win {
 			if gs[i].win.Start != gs[j].win.Start {
@@ -122,14 +125,17 @@ func (a *Aggregate) Restore(state []byte) error {
 		return fmt.Errorf("restore aggregate: %w", err)
 	}
 	for _, g := range gs {
-		a.groups[groupID{g.key, g.win.Start}] = g
-		a.keyRefs[g.key]++
 		if a.assigner != nil {
-			if _, ok := a.byWin[g.win]; !ok {
-				a.timeline.Add(g.win)
+			ws := a.winFor(g.win)
+			ws.groups = append(ws.groups, g)
+			if int(g.key) >= len(ws.byKey) {
+				ws.byKey = append(ws.byKey, make([]int32, int(g.key)+1-len(ws.byKey))...)
 			}
-			a.byWin[g.win] = append(a.byWin[g.win], g)
+			ws.byKey[g.key] = int32(len(ws.groups))
+		} else {
+			a.groups[groupID{g.key, g.win.Start}] = g
 		}
+		a.keyRefs[g.key]++
 	}
 	nk, k := binary.Uvarint(b)
 	if k <= 0 {

@@ -179,7 +179,7 @@ func buildAggregate(n *sql.Aggregate, input sql.Schema, ee eval.Env, env Env) (*
 	}
 	a := &Aggregate{
 		mem: env.Mem, keys: keys, args: argEvals, keyTab: keyTab, accs: accs,
-		schema: schema, mode: env.Mode, groups: map[groupID]*group{}, byWin: map[window.Window][]*group{},
+		schema: schema, mode: env.Mode, groups: map[groupID]*group{}, byWin: map[window.Window]*winState{},
 		timeline: &window.Timeline{}, sessions: map[uint32]*window.SessionSet{}, keyRefs: map[uint32]int{},
 		wm: math.MinInt64,
 	}
