@@ -1,8 +1,9 @@
 package engine
 
 import (
+	"bytes"
 	"context"
-	"encoding/json"
+	"encoding/gob"
 	"errors"
 	"fmt"
 	"os"
@@ -29,6 +30,10 @@ import (
 // (by partition key and bytes, as a multiset) and delivers only the rest.
 // Input after the checkpoint is read again and produces the same state
 // anew, so the output stream gets every result once.
+//
+// A checkpoint is stored gob-encoded (the pending output is raw bytes, not
+// base64 as JSON would make it) in checkpoints/<query>.ckpt, replaced
+// atomically.
 type checkpoint struct {
 	Version   int               `json:"version"`
 	Position  position          `json:"position"`
@@ -51,14 +56,15 @@ type pendingRecord struct {
 }
 
 func (e *Engine) checkpointPath(id string) string {
-	return filepath.Join(e.opts.Dir, "checkpoints", id+".json")
+	return filepath.Join(e.opts.Dir, "checkpoints", id+".ckpt")
 }
 
 func (e *Engine) saveCheckpoint(id string, c *checkpoint) error {
-	b, err := json.Marshal(c)
-	if err != nil {
+	var buf bytes.Buffer
+	if err := gob.NewEncoder(&buf).Encode(c); err != nil {
 		return fmt.Errorf("checkpoint %s: %w", id, err)
 	}
+	b := buf.Bytes()
 	if e.opts.Dir == "" {
 		e.ckMu.Lock()
 		if e.memCheckpoints == nil {
@@ -94,7 +100,7 @@ func (e *Engine) loadCheckpoint(id string) (*checkpoint, error) {
 		}
 	}
 	var c checkpoint
-	if err := json.Unmarshal(b, &c); err != nil {
+	if err := gob.NewDecoder(bytes.NewReader(b)).Decode(&c); err != nil {
 		return nil, fmt.Errorf("load checkpoint %s: %w", id, err)
 	}
 	if c.Version != 1 {
