@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/apache/arrow/go/v17/arrow/ipc"
 )
 
 // runCLI runs the binary in-process.
@@ -91,6 +93,53 @@ func TestQueryAPIAndMetrics(t *testing.T) {
 	resp.Body.Close()
 	if len(doc.Rows) != 2 || doc.Rows[0][0] != "a" || doc.Rows[0][1] != 4.0 || doc.Columns[1].Type != "BIGINT" {
 		t.Fatalf("snapshot: %+v", doc)
+	}
+
+	// The same snapshot as an Arrow IPC stream.
+	areq, _ := http.NewRequest(http.MethodPost, srv.url+"/v1/sql", strings.NewReader(`SELECT k, SUM(v) AS s FROM m GROUP BY k ORDER BY k`))
+	areq.Header.Set("Accept", "application/vnd.apache.arrow.stream")
+	aresp, err := http.DefaultClient.Do(areq)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rd, err := ipc.NewReader(aresp.Body)
+	if err != nil {
+		t.Fatalf("arrow stream: %v", err)
+	}
+	var arrowRows []string
+	for rd.Next() {
+		rec := rd.Record()
+		for i := 0; i < int(rec.NumRows()); i++ {
+			arrowRows = append(arrowRows, rec.Column(0).ValueStr(i)+"="+rec.Column(1).ValueStr(i))
+		}
+	}
+	rd.Release()
+	aresp.Body.Close()
+	if strings.Join(arrowRows, ",") != "a=4,b=2" {
+		t.Fatalf("arrow rows: %v", arrowRows)
+	}
+
+	// A persistent query, listed, described and stopped through the API.
+	postSQL(t, srv.url, `CREATE STREAM sums (k VARCHAR, s BIGINT)`)
+	postSQL(t, srv.url, `INSERT INTO sums SELECT k, SUM(v) AS s FROM m GROUP BY k`)
+	qresp, err := http.Get(srv.url + "/v1/queries/q1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var q map[string]any
+	json.NewDecoder(qresp.Body).Decode(&q)
+	qresp.Body.Close()
+	if q["id"] != "q1" || q["sink"] != "sums" || q["status"] != "RUNNING" {
+		t.Fatalf("GET /v1/queries/q1: %v", q)
+	}
+	dreq, _ := http.NewRequest(http.MethodDelete, srv.url+"/v1/queries/q1", nil)
+	dresp, err := http.DefaultClient.Do(dreq)
+	if err != nil || dresp.StatusCode != 200 {
+		t.Fatalf("DELETE /v1/queries/q1: %v %v", dresp.Status, err)
+	}
+	dresp.Body.Close()
+	if r, _ := http.Get(srv.url + "/v1/queries/q1"); r.StatusCode != 404 {
+		t.Fatalf("stopped query still listed: %s", r.Status)
 	}
 
 	// Push: rows stream while they are inserted; LIMIT ends the response.
