@@ -100,7 +100,7 @@ type Aggregate struct {
 
 	groups   map[groupID]*group
 	byWin    map[window.Window]*winState // tumble/hop: the groups of each open window
-	recent   [4]*winState               // the windows used last, to skip the map lookup
+	recent   [4]*winState                // the windows used last, to skip the map lookup
 	timeline *window.Timeline
 	sessions map[uint32]*window.SessionSet
 	sessAsg  window.Sessions
