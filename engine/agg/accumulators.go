@@ -2,6 +2,7 @@ package agg
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/apache/arrow/go/v17/arrow"
@@ -99,10 +100,10 @@ func ResultType(spec Spec) (arrow.DataType, error) {
 }
 
 // ResultTypes is the type of each array that Results returns.
-func (a *Accumulators) ResultTypes() []arrow.DataType { return a.types }
+func (a *Accumulators) ResultTypes() []arrow.DataType { return slices.Clone(a.types) }
 
 // Specs is the aggregate functions.
-func (a *Accumulators) Specs() []Spec { return a.specs }
+func (a *Accumulators) Specs() []Spec { return slices.Clone(a.specs) }
 
 // Len is the number of slots: Grow's largest n.
 func (a *Accumulators) Len() int { return a.n }
@@ -239,12 +240,13 @@ func (a *Accumulators) Results(slots []uint32) ([]arrow.Array, error) {
 	return out, nil
 }
 
-// StateBytes estimates the memory the state of all slots holds, in bytes.
-// It walks the per-slot sets and sketches, so it costs time in proportion
-// to the slots of COUNT(DISTINCT), APPROX_COUNT_DISTINCT and
+// StateBytes estimates the memory the state of all slots holds, in bytes
+// (not counting scratch space in proportion to the largest batch). It walks
+// the per-slot sets and sketches, so it costs time in proportion to the
+// slots of the DISTINCT aggregates, APPROX_COUNT_DISTINCT and
 // APPROX_PERCENTILE.
 func (a *Accumulators) StateBytes() int64 {
-	n := int64(cap(a.iota)) * 4
+	var n int64
 	for _, acc := range a.accs {
 		n += acc.bytes()
 	}

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/apache/arrow/go/v17/arrow"
+	"github.com/apache/arrow/go/v17/arrow/array"
 	"github.com/apache/arrow/go/v17/arrow/memory"
 )
 
@@ -392,6 +393,42 @@ func TestResultTypes(t *testing.T) {
 		got, err := ResultType(c.spec)
 		if err != nil || !arrow.TypeEqual(got, c.want) {
 			t.Errorf("%s: got %v, %v; want %s", c.spec, got, err, c.want)
+		}
+	}
+}
+
+// TestSlicedArrays updates from arrays that start at an offset.
+func TestSlicedArrays(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	specs := []Spec{spec("count", tInt), spec("sum", tInt), spec("max", tString), spec("min", tBool),
+		distinct("count", tFloat), spec("first", tTime)}
+	a, err := NewAccumulators(mem, specs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.Grow(2)
+	full := []arrow.Array{
+		column(t, mem, tInt, 100, nil, 1, nil, 2, 100),
+		column(t, mem, tString, "zz", nil, "a", "b", nil, "zz"),
+		column(t, mem, tBool, false, nil, true, nil, true, false),
+		column(t, mem, tFloat, 9.0, nil, 1.0, 1.0, nil, 9.0),
+		column(t, mem, tTime, 0, nil, 5, 7, nil, 0),
+	}
+	defer releaseAll(full)
+	var sliced []arrow.Array
+	for _, c := range full {
+		sliced = append(sliced, array.NewSlice(c, 1, 5)) // rows 1..4
+	}
+	defer releaseAll(sliced)
+	i, s, b, f, ts := sliced[0], sliced[1], sliced[2], sliced[3], sliced[4]
+	if err := a.Update([]uint32{0, 0, 1, 1}, []arrow.Array{i, i, s, b, f, ts}, nil, nil); err != nil {
+		t.Fatal(err)
+	}
+	got := results(t, a, []uint32{0, 1})
+	for k, want := range [][]any{{1, 1}, {1, 2}, {"a", "b"}, {true, true}, {1, 1}, {5, 7}} {
+		if err := sameList(got[k], want); err != nil {
+			t.Errorf("%s: %v", specs[k], err)
 		}
 	}
 }

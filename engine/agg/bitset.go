@@ -31,6 +31,14 @@ func (b bitset) put(i uint32, v bool) {
 // bytes is the memory b holds.
 func (b bitset) bytes() int64 { return int64(cap(b)) * 8 }
 
+// resize returns s with length n, its contents unspecified.
+func resize[T any](s []T, n int) []T {
+	if n <= cap(s) {
+		return s[:n]
+	}
+	return make([]T, n, n+n/4)
+}
+
 // growSlice returns s extended with zero values to length n (never shrunk).
 func growSlice[T any](s []T, n int) []T {
 	if n <= len(s) {

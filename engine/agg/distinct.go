@@ -11,6 +11,8 @@ import (
 	"github.com/apache/arrow/go/v17/arrow/memory"
 )
 
+var _ accumulator = (*distinctAcc)(nil)
+
 // distinctAcc is COUNT(DISTINCT x), SUM(DISTINCT x) and AVG(DISTINCT x):
 // an exact set of the non-NULL values per slot, made when the slot sees its
 // first value. Fixed-width values are held as 64 bits (DOUBLEs normalised,
@@ -46,7 +48,8 @@ func (a *distinctAcc) grow(n int) {
 	}
 }
 
-// bits is a fixed-width value as held in the set.
+// bitsOf returns the value of a row as a set holds it: the int64 or
+// normalised float64 bits, or 0 or 1.
 func bitsOf(k kind, arg arrow.Array) func(r int32) uint64 {
 	switch k {
 	case kindInt, kindTime:
@@ -63,9 +66,6 @@ func bitsOf(k kind, arg arrow.Array) func(r int32) uint64 {
 
 func (a *distinctAcc) update(slots []uint32, arg arrow.Array, _ []int64, rows []int32) {
 	v := validityOf(arg)
-	if a.kind == kindNull {
-		return
-	}
 	if a.kind == kindString {
 		str := arg.(*array.String)
 		for i, s := range slots {

@@ -8,6 +8,13 @@ import (
 	"github.com/apache/arrow/go/v17/arrow/memory"
 )
 
+var (
+	_ accumulator = (*firstLastAcc)(nil)
+	_ cells       = (*numCells[int64])(nil)
+	_ cells       = (*stringCells)(nil)
+	_ cells       = (*boolCells)(nil)
+)
+
 // firstLastAcc is FIRST (the non-NULL value with the earliest event time;
 // of equal times the first seen) and LAST (the latest; of equal times the
 // last seen). Without event times every row ties, so FIRST and LAST are the

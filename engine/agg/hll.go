@@ -17,6 +17,8 @@ const (
 	hllDenseBytes = 1 << hllPrecision
 )
 
+var _ accumulator = (*hllAcc)(nil)
+
 // hllAcc is APPROX_COUNT_DISTINCT: a HyperLogLog++ sketch per slot
 // (github.com/axiomhq/hyperloglog, precision 14, sparse while small), made
 // at the slot's first value. Values are hashed here, by the package's stable
@@ -45,7 +47,6 @@ func (a *hllAcc) update(slots []uint32, arg arrow.Array, _ []int64, rows []int32
 				a.sketch(s).InsertHash(hashString(str.Value(int(r))))
 			}
 		}
-	case kindNull:
 	default:
 		get := bitsOf(a.kind, arg)
 		for i, s := range slots {

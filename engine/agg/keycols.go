@@ -46,6 +46,13 @@ func newKeyColumn(dt arrow.DataType) (keyColumn, error) {
 	return nil, fmt.Errorf("%w: key type %v", ErrUnsupported, dt)
 }
 
+var (
+	_ keyColumn = (*intKeys)(nil)
+	_ keyColumn = (*floatKeys)(nil)
+	_ keyColumn = (*boolKeys)(nil)
+	_ keyColumn = (*stringKeys)(nil)
+)
+
 // put stores x as the hash (first) or mixes it into h.
 func put(h []uint64, i int, x uint64, first bool) {
 	if first {

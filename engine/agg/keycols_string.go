@@ -17,7 +17,7 @@ const (
 	maxKeyData = 1 << (64 - refLenBits)
 	// compactMin is the garbage (bytes of released keys) below which the
 	// bytes are never compacted.
-	compactMin = 1 << 20
+	compactMin = 64 << 10
 )
 
 // stringKeys holds VARCHAR keys: the bytes of all keys in one slice, and per

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math/bits"
+	"slices"
 
 	"github.com/apache/arrow/go/v17/arrow"
 	"github.com/apache/arrow/go/v17/arrow/memory"
@@ -88,7 +89,7 @@ func (kt *KeyTable) Len() int { return int(kt.n) }
 func (kt *KeyTable) Live() int { return kt.live }
 
 // Types is the key column types.
-func (kt *KeyTable) Types() []arrow.DataType { return kt.types }
+func (kt *KeyTable) Types() []arrow.DataType { return slices.Clone(kt.types) }
 
 // Lookup returns in dst (reused when large enough) the id of the key of each
 // row: keys holds one array per key column, all of one length; rows selects
@@ -101,11 +102,11 @@ func (kt *KeyTable) Lookup(keys []arrow.Array, rows []int32, dst []uint32) ([]ui
 	if err != nil {
 		return dst, fmt.Errorf("agg: key lookup: %w", err)
 	}
-	kt.hashes = growSlice(kt.hashes[:0], len(rows))
+	kt.hashes = resize(kt.hashes, len(rows))
 	for c, col := range kt.cols {
 		col.hash(rows, kt.hashes, c == 0)
 	}
-	dst = growSlice(dst[:0], len(rows))
+	dst = resize(dst, len(rows))
 	for i, r := range rows {
 		id, err := kt.find(kt.hashes[i], r)
 		if err != nil {
@@ -305,10 +306,10 @@ func (kt *KeyTable) Keys(ids []uint32) ([]arrow.Array, error) {
 	return out, nil
 }
 
-// StateBytes estimates the memory the table holds, in bytes.
+// StateBytes estimates the memory the keys and the hash table hold, in
+// bytes (not counting scratch space in proportion to the largest batch).
 func (kt *KeyTable) StateBytes() int64 {
-	n := int64(cap(kt.entries))*8 + int64(cap(kt.free))*4 + kt.released.bytes() +
-		int64(cap(kt.hashes))*8 + int64(cap(kt.iota))*4
+	n := int64(cap(kt.entries))*8 + int64(cap(kt.free))*4 + kt.released.bytes()
 	for _, c := range kt.cols {
 		n += c.bytes()
 	}

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/apache/arrow/go/v17/arrow"
+	"github.com/apache/arrow/go/v17/arrow/array"
 	"github.com/apache/arrow/go/v17/arrow/memory"
 )
 
@@ -404,5 +405,43 @@ func TestKeyTableManyKeys(t *testing.T) {
 	}
 	if kt.Len() != n {
 		t.Errorf("Len %d", kt.Len())
+	}
+}
+
+// TestKeyTableSliced looks up keys from arrays that start at an offset.
+func TestKeyTableSliced(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	kt, err := NewKeyTable(mem, []arrow.DataType{tString, tFloat, tBool})
+	if err != nil {
+		t.Fatal(err)
+	}
+	full := []arrow.Array{
+		column(t, mem, tString, "x", "a", nil, "a", "x"),
+		column(t, mem, tFloat, 5.0, 1.0, nil, 1.0, 5.0),
+		column(t, mem, tBool, true, nil, false, nil, true),
+	}
+	defer releaseAll(full)
+	var sliced []arrow.Array
+	for _, c := range full {
+		sliced = append(sliced, array.NewSlice(c, 1, 4))
+	}
+	defer releaseAll(sliced)
+	ids, err := kt.Lookup(sliced, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fmt.Sprint(ids) != "[0 1 0]" {
+		t.Errorf("ids %v", ids)
+	}
+	keys, err := kt.Keys([]uint32{0, 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer releaseAll(keys)
+	for i, want := range [][]any{{"a", nil}, {1.0, nil}, {nil, false}} {
+		if err := sameList(values(t, keys[i]), want); err != nil {
+			t.Errorf("key column %d: %v", i, err)
+		}
 	}
 }

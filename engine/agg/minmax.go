@@ -18,6 +18,12 @@ func better[T number](v, cur T, isMax bool) bool {
 	return v < cur || (cur != cur && v == v)
 }
 
+var (
+	_ accumulator = (*minMaxNum[int64])(nil)
+	_ accumulator = (*minMaxString)(nil)
+	_ accumulator = (*minMaxBool)(nil)
+)
+
 // minMaxNum is MIN and MAX of BIGINT, TIMESTAMP and DOUBLE.
 type minMaxNum[T number] struct {
 	isMax bool

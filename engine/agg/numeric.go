@@ -49,6 +49,13 @@ func decNum[T number](d *decoder) T {
 	return T(d.f64())
 }
 
+var (
+	_ accumulator = (*countAcc)(nil)
+	_ accumulator = (*sumAcc[int64])(nil)
+	_ accumulator = (*avgAcc[float64])(nil)
+	_ accumulator = (*stddevAcc[float64])(nil)
+)
+
 // countAcc is COUNT(*) (star) and COUNT(x).
 type countAcc struct {
 	star bool

@@ -24,6 +24,8 @@ const (
 	pctMaxBins = 4096
 )
 
+var _ accumulator = (*percentileAcc[float64])(nil)
+
 // pctState is one slot of APPROX_PERCENTILE: no value, up to pctExact
 // values as they came, or a sketch.
 type pctState struct {
