@@ -5,6 +5,7 @@ import (
 
 	"github.com/apache/arrow/go/v17/arrow"
 	"github.com/apache/arrow/go/v17/arrow/bitutil"
+	"github.com/apache/arrow/go/v17/arrow/memory"
 
 	"github.com/freshet/freshet/sql"
 )
@@ -47,7 +48,13 @@ func (c *compiler) caseExpr(e *sql.Case) (node, error) {
 		if n.operand != nil {
 			want = n.opType
 		}
-		if ct := w.Cond.Type(); ct != want && ct != sql.Null {
+		switch ct := w.Cond.Type(); {
+		case ct == want || ct == sql.Null:
+		case ct == sql.Int64 && want == sql.Float64:
+			// The binder widens the operand to DOUBLE for a later DOUBLE
+			// WHEN value but leaves earlier BIGINT ones: widen them here.
+			cond = newCastNode(cond, sql.Int64, sql.Float64)
+		default:
 			return nil, c.errorf(w.Cond, "WHEN of type %s where %s is needed", ct, want)
 		}
 		res, err := c.compile(w.Result)
@@ -295,40 +302,21 @@ func (g *gather) result(b *batch, t sql.Type) (arrow.Array, error) {
 		}
 	}
 	dt := mustArrowType(t)
-	vbuf, valid := newBits(b.mem, g.n, false)
-	// sv holds the validity bitmap of each source; ok(i) returns row i's
-	// source and whether the value there is valid, marking it in valid.
-	type srcBits struct {
-		bits []byte
-		off  int
-	}
-	sv := make([]srcBits, len(g.srcs))
-	for j, s := range g.srcs {
-		if s != nil {
-			sv[j].bits, sv[j].off = validBits(s)
-		}
-	}
-	ok := func(i int) (int, bool) {
-		j := g.choice[i]
-		if j < 0 {
-			return 0, false
-		}
-		s := sv[j]
-		if s.bits != nil && !bitutil.BitIsSet(s.bits, s.off+i) {
-			return 0, false
-		}
-		valid[i>>3] |= 1 << (i & 7)
-		return int(j), true
-	}
+	vbuf, valid := g.validity(b)
 	switch t {
 	case sql.Boolean:
+		bits := make([][]byte, len(g.srcs))
+		offs := make([]int, len(g.srcs))
+		for j, s := range g.srcs {
+			if s != nil {
+				bits[j], offs[j] = boolBits(s)
+			}
+		}
 		buf, out := newBits(b.mem, g.n, false)
-		for i := 0; i < g.n; i++ {
-			if j, isValid := ok(i); isValid {
-				bits, off := boolBits(g.srcs[j])
-				if bitutil.BitIsSet(bits, off+i) {
-					out[i>>3] |= 1 << (i & 7)
-				}
+		for i, j := range g.choice {
+			if j >= 0 {
+				k := offs[j] + i
+				out[i>>3] |= (bits[j][k>>3] >> (k & 7) & 1) << (i & 7)
 			}
 		}
 		validity, nulls := finishValidity(vbuf, valid, g.n)
@@ -342,8 +330,8 @@ func (g *gather) result(b *batch, t sql.Type) (arrow.Array, error) {
 			}
 		}
 		o := newStrOut(b.mem, g.n, 0)
-		for i := 0; i < g.n; i++ {
-			if j, isValid := ok(i); isValid {
+		for i, j := range g.choice {
+			if j >= 0 && valid[i>>3]>>(i&7)&1 == 1 {
 				o.add(data[j][offs[j][i]:offs[j][i+1]])
 			}
 			o.end(i)
@@ -358,13 +346,38 @@ func (g *gather) result(b *batch, t sql.Type) (arrow.Array, error) {
 			}
 		}
 		buf, out := newValues[int64](b.mem, g.n)
-		for i := range out {
+		for i, j := range g.choice {
 			out[i] = 0
-			if j, isValid := ok(i); isValid {
+			if j >= 0 {
 				out[i] = vals[j][i]
 			}
 		}
 		validity, nulls := finishValidity(vbuf, valid, g.n)
 		return makeArray(dt, g.n, nulls, validity, buf), nil
 	}
+}
+
+// validity returns the result's validity bitmap: row i is valid when it
+// has a source and the source's value there is valid.
+func (g *gather) validity(b *batch) (*memory.Buffer, []byte) {
+	vbuf, valid := newBits(b.mem, g.n, false)
+	bits := make([][]byte, len(g.srcs))
+	offs := make([]int, len(g.srcs))
+	for j, s := range g.srcs {
+		if s != nil {
+			bits[j], offs[j] = validBits(s)
+		}
+	}
+	for i, j := range g.choice {
+		if j < 0 {
+			continue
+		}
+		if nb := bits[j]; nb != nil {
+			if k := offs[j] + i; nb[k>>3]>>(k&7)&1 == 0 {
+				continue
+			}
+		}
+		valid[i>>3] |= 1 << (i & 7)
+	}
+	return vbuf, valid
 }

@@ -17,6 +17,8 @@ func caseCases() []exprCase {
 		{"CASE WHEN i > 1000 THEN 'big' ELSE s END", []any{"Hello", "wörld", nil, "big", "  a_b%c  "}},
 		{"CASE j WHEN 0 THEN 'zero' WHEN 2 THEN 'two' ELSE 'other' END", []any{"zero", "two", "other", "other", "other"}},
 		{"CASE j WHEN i THEN 'same' WHEN 3 THEN 'three' END", []any{nil, nil, nil, nil, "three"}},
+		{"CASE j WHEN 0 THEN 'a' WHEN 2.5 THEN 'b' WHEN 3 THEN 'd' ELSE 'c' END", []any{"a", "c", "c", "c", "d"}},
+		{"CASE i WHEN j THEN 'same' WHEN 10.0 THEN 'ten' END", []any{nil, nil, nil, nil, "ten"}},
 		{"CASE s WHEN 'Hello' THEN 1 WHEN '' THEN 2 END", []any{1, nil, nil, 2, nil}},
 		{"CASE WHEN j = 0 THEN NULL ELSE i / j END", []any{nil, -3.5, nil, -9.223372036854775807e18, 10.0 / 3}},
 		{"CASE WHEN j <> 0 THEN i % j ELSE -1 END", []any{-1, -1, -1, 0, 1}},

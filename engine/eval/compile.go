@@ -64,6 +64,30 @@ type evaluator struct {
 
 var _ Evaluator = (*evaluator)(nil)
 
+// The nodes.
+var (
+	_ node = (*columnNode)(nil)
+	_ node = (*constNode)(nil)
+	_ node = (*notNode)(nil)
+	_ node = (*logicNode)(nil)
+	_ node = (*isNullNode)(nil)
+	_ node = (*cmpNode)(nil)
+	_ node = (*arithNode)(nil)
+	_ node = (*negNode)(nil)
+	_ node = (*inSetNode)(nil)
+	_ node = (*inListNode)(nil)
+	_ node = (*betweenNode)(nil)
+	_ node = (*likeNode)(nil)
+	_ node = (*caseNode)(nil)
+	_ node = (*coalesceNode)(nil)
+	_ node = (*castNode)(nil)
+	_ node = (*funcNode)(nil)
+	_ node = (*caseMapNode)(nil)
+	_ node = (*jsonNode)(nil)
+	_ node = (*dateFormatNode)(nil)
+	_ node = nowNode{}
+)
+
 // Compile compiles the bound expression e, whose column references index
 // the schema input, into an Evaluator. Compile once per query and evaluate
 // every batch with the result. Constant sub-expressions are computed here,

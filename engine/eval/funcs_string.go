@@ -2,6 +2,7 @@ package eval
 
 import (
 	"bytes"
+	"encoding/binary"
 	"unicode"
 	"unicode/utf8"
 
@@ -16,9 +17,7 @@ import (
 // isASCII reports whether b holds only ASCII bytes.
 func isASCII(b []byte) bool {
 	for len(b) >= 8 {
-		w := uint64(b[0]) | uint64(b[1])<<8 | uint64(b[2])<<16 | uint64(b[3])<<24 |
-			uint64(b[4])<<32 | uint64(b[5])<<40 | uint64(b[6])<<48 | uint64(b[7])<<56
-		if w&0x8080808080808080 != 0 {
+		if binary.LittleEndian.Uint64(b)&0x8080808080808080 != 0 {
 			return false
 		}
 		b = b[8:]
@@ -62,15 +61,13 @@ func (n *caseMapNode) eval(b *batch) (arrow.Array, error) {
 	if isASCII(src) {
 		o.grow(len(src))
 		dst := o.data[:len(src)]
-		lo, hi := byte('A'), byte('Z')
+		lo := byte('A')
 		if n.upper {
-			lo, hi = 'a', 'z'
+			lo = 'a'
 		}
+		dst = dst[:len(src)]
 		for i, c := range src {
-			if c >= lo && c <= hi {
-				c ^= 0x20
-			}
-			dst[i] = c
+			dst[i] = c ^ b2u(c-lo < 26)<<5 // flip the case of letters only
 		}
 		o.size = len(src)
 		base := offs[0]

@@ -178,8 +178,24 @@ func compileDateFormat(c *compiler, e *sql.Call, args []node) (node, error) {
 			return true
 		}}, nil
 	}
-	return &funcNode{t: sql.String, args: args, str: func(a *rowArgs, i int, o *strOut) bool {
-		parseDateFormat(string(a.str(1, i))).appendTo(o, a.int(0, i))
+	return &dateFormatNode{args: args}, nil
+}
+
+// dateFormatNode is DATE_FORMAT with a format that is not a constant: each
+// row's format is parsed, unless it equals the previous row's.
+type dateFormatNode struct{ args []node }
+
+func (n *dateFormatNode) typ() sql.Type { return sql.String }
+
+func (n *dateFormatNode) eval(b *batch) (arrow.Array, error) {
+	var last []byte
+	var f dateFormat
+	fn := &funcNode{t: sql.String, args: n.args, str: func(a *rowArgs, i int, o *strOut) bool {
+		if s := a.str(1, i); f == nil || string(s) != string(last) {
+			f, last = parseDateFormat(string(s)), s
+		}
+		f.appendTo(o, a.int(0, i))
 		return true
-	}}, nil
+	}}
+	return fn.eval(b)
 }

@@ -66,6 +66,11 @@ func runCases(t *testing.T, cases []exprCase) {
 					t.Fatalf("%s at offset %d:\n got %s\nwant %s", expr, off, fmtValues(got), fmtValues(want[off:end]))
 				}
 			}
+			empty := rec.NewSlice(5, 5)
+			defer empty.Release()
+			if got := evalValues(t, ev, empty); len(got) != 0 {
+				t.Fatalf("%s over no rows: %v", expr, got)
+			}
 		})
 	}
 }
