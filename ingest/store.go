@@ -131,6 +131,8 @@ type ChildShard struct {
 
 // GetRecordsResult is one page read from a shard.
 type GetRecordsResult struct {
+	// Stream is the stream read (GetRecords names it only in its iterator).
+	Stream  string
 	Records []Record
 	// NextIterator continues after the last record returned; "" once the
 	// shard is closed and fully read (then ChildShards lists its children).

@@ -18,6 +18,7 @@ import (
 	"github.com/freshet/freshet/engine/httpapi"
 	"github.com/freshet/freshet/ingest"
 	"github.com/freshet/freshet/ingest/kinesisapi"
+	"github.com/freshet/freshet/ingest/metered"
 	"github.com/freshet/freshet/ingest/seglog"
 	"github.com/freshet/freshet/ingest/sigv4"
 	"github.com/freshet/freshet/ingest/streamstore"
@@ -93,10 +94,11 @@ func runServe(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	}
 	logger := slog.New(slog.NewTextHandler(stderr, nil))
 
-	store, err := openStore(c)
+	durable, err := openStore(c)
 	if err != nil {
 		return err
 	}
+	store := metered.New(durable) // counts what goes in and out, for /metrics
 	opts := kinesisapi.Options{Region: c.region, AccountID: c.accountID, Logger: logger}
 	if c.credentials != "" {
 		v, err := sigv4.LoadCredentials(c.credentials)
@@ -121,7 +123,11 @@ func runServe(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	mux.Handle("/v1/", httpapi.New(eng, logger))
 	mux.HandleFunc("GET /metrics", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; version=0.0.4")
-		if err := eng.WriteMetrics(w); err != nil {
+		err := store.WriteMetrics(w)
+		if err == nil {
+			err = eng.WriteMetrics(w)
+		}
+		if err != nil {
 			logger.Warn("write metrics", "err", err)
 		}
 	})

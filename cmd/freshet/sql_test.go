@@ -172,7 +172,7 @@ func TestQueryAPIAndMetrics(t *testing.T) {
 	}
 	m, _ := io.ReadAll(mresp.Body)
 	mresp.Body.Close()
-	if !strings.Contains(string(m), `freshet_stream_records_read_total{stream="m"}`) {
+	if !strings.Contains(string(m), `freshet_stream_records_read_total{stream="m"}`) || !strings.Contains(string(m), `freshet_stream_records_in_total{stream="m"} 7`) {
 		t.Fatalf("metrics: %s", m)
 	}
 }

@@ -192,7 +192,7 @@ func (s *Store) read(op string, st *stream, shardID string, from uint64, limit i
 	if err != nil {
 		return ingest.GetRecordsResult{}, &ingest.Error{Op: op, Kind: ingest.ErrInternal, Msg: "Internal service failure.", Err: err}
 	}
-	res := ingest.GetRecordsResult{NextOffset: from, Records: make([]ingest.Record, len(entries))}
+	res := ingest.GetRecordsResult{Stream: st.name, NextOffset: from, Records: make([]ingest.Record, len(entries))}
 	// One string holds every partition key of the page: one allocation, not
 	// one per record.
 	n := 0
