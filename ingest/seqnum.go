@@ -24,9 +24,15 @@ var seqBase = new(big.Int).Lsh(big.NewInt(1), 124)
 
 // String is the 38-digit decimal form.
 func (s SequenceNumber) String() string {
-	// The value is hi·2^64 + lo with hi = 2^60 + shard; print it in base
-	// 10^19 chunks with 128-by-64-bit division (no math/big: this runs for
-	// every record read or written).
+	var buf [38]byte
+	return string(s.AppendText(buf[:0]))
+}
+
+// AppendText appends the 38-digit decimal form to dst without allocating
+// (it runs for every record read or written). The value is hi·2^64 + lo
+// with hi = 2^60 + shard, printed in base 10^19 chunks with 128-by-64-bit
+// division.
+func (s SequenceNumber) AppendText(dst []byte) []byte {
 	hi, lo := uint64(1)<<60|uint64(s.Shard), s.Offset
 	const chunk = 1e19
 	var parts [3]uint64
@@ -38,8 +44,7 @@ func (s SequenceNumber) String() string {
 		parts[n] = r
 		n++
 	}
-	var buf [57]byte
-	b := strconv.AppendUint(buf[:0], parts[n-1], 10)
+	dst = strconv.AppendUint(dst, parts[n-1], 10)
 	for i := n - 2; i >= 0; i-- {
 		var digits [19]byte
 		v := parts[i]
@@ -47,9 +52,9 @@ func (s SequenceNumber) String() string {
 			digits[j] = byte('0' + v%10)
 			v /= 10
 		}
-		b = append(b, digits[:]...)
+		dst = append(dst, digits[:]...)
 	}
-	return string(b)
+	return dst
 }
 
 // ParseSequenceNumber reads the form String writes.

@@ -404,7 +404,7 @@ func (d *Decoder) appendRow(shardID string, r *ingest.Record) {
 		case metaShard:
 			c.strs.Append(shardID)
 		case metaSequence:
-			d.seqBuf = appendSeq(d.seqBuf[:0], r.Seq)
+			d.seqBuf = r.Seq.AppendText(d.seqBuf[:0])
 			c.strs.BinaryBuilder.Append(d.seqBuf)
 		case metaArrival:
 			c.stamps.Append(arrow.Timestamp(r.Arrival.UnixMilli()))

@@ -325,8 +325,8 @@ func TestAppendSeq(t *testing.T) {
 		{}, {Shard: 0, Offset: 1}, {Shard: 7, Offset: 123456789}, {Shard: 1<<32 - 1, Offset: math.MaxUint64},
 		{Shard: 1, Offset: 1e19}, {Shard: 1, Offset: 1e19 - 1},
 	} {
-		if got, want := string(appendSeq(nil, s)), s.String(); got != want {
-			t.Errorf("appendSeq(%+v) = %s, want %s", s, got, want)
+		if got, want := string(s.AppendText(nil)), s.String(); got != want {
+			t.Errorf("AppendText(%+v) = %s, want %s", s, got, want)
 		}
 	}
 }

@@ -46,7 +46,11 @@
 // text, so JSON_EXTRACT can work on them later. The object is walked with
 // github.com/buger/jsonparser, which hands over each field's raw bytes
 // without building a tree; a benchmark against encoding/json and the other
-// libraries tried is in bench_test.go.
+// libraries tried is in bench_test.go. The object's structure is always
+// checked (braces, quotes, commas, literals, nothing after the object), but
+// the values of fields the decoder does not read are only skipped, not
+// validated (a bad escape or number there goes unnoticed), and raw control
+// characters inside strings are accepted.
 //
 // CSV: each record is one RFC 4180 line with the fields in declared column
 // order; an empty unquoted field is null; a record with too many or too few
