@@ -151,6 +151,7 @@ func (s *streamSink) run(ctx context.Context, r *queryRun) error {
 		return nil
 	}
 	last := s.e.opts.Now()
+	lastLag := time.Time{}
 	dirty := false
 	for {
 		if ctx.Err() != nil {
@@ -168,6 +169,12 @@ func (s *streamSink) run(ctx context.Context, r *queryRun) error {
 			return err
 		}
 		dirty = dirty || read || len(s.pending) > 0
+		if now := time.Now(); now.Sub(lastLag) >= time.Second || !read {
+			if n, err := r.reader.lag(ctx); err == nil {
+				r.stats.lag.Store(n)
+			}
+			lastLag = now
+		}
 		if now := s.e.opts.Now(); dirty && now.Sub(last) >= s.e.opts.CheckpointInterval {
 			if err := s.checkpoint(ctx, r); err != nil {
 				return err

@@ -26,6 +26,7 @@ type queryStats struct {
 	late           atomic.Int64
 	watermark      atomic.Int64
 	lastCheckpoint atomic.Int64 // Unix ms
+	lag            atomic.Int64 // records between the query's position and the ends of its shards
 }
 
 // Metrics holds the engine's counters.
@@ -99,6 +100,10 @@ func (e *Engine) WriteMetrics(w io.Writer) error {
 		if wm := q.stats.watermark.Load(); wm > math.MinInt64 && wm < math.MaxInt64 {
 			p("freshet_query_watermark_lag_seconds{query=%q} %.3f\n", q.id, now.Sub(time.UnixMilli(wm)).Seconds())
 		}
+	}
+	p("# HELP freshet_query_lag_records Records in the source stream that a persistent query has not read yet.\n# TYPE freshet_query_lag_records gauge\n")
+	for _, q := range qs {
+		p("freshet_query_lag_records{query=%q} %d\n", q.id, q.stats.lag.Load())
 	}
 	p("# HELP freshet_query_checkpoint_age_seconds Time since a query's last checkpoint.\n# TYPE freshet_query_checkpoint_age_seconds gauge\n")
 	for _, q := range qs {

@@ -177,7 +177,8 @@ func (e *Engine) listQueries() []*persistentQuery {
 var showQueriesSchema = sql.Schema{
 	{Name: "id", Type: sql.String}, {Name: "status", Type: sql.String}, {Name: "source", Type: sql.String},
 	{Name: "sink", Type: sql.String}, {Name: "records_in", Type: sql.Int64}, {Name: "records_out", Type: sql.Int64},
-	{Name: "late", Type: sql.Int64}, {Name: "decode_errors", Type: sql.Int64}, {Name: "watermark", Type: sql.Timestamp},
+	{Name: "late", Type: sql.Int64}, {Name: "decode_errors", Type: sql.Int64}, {Name: "lag_records", Type: sql.Int64},
+	{Name: "watermark", Type: sql.Timestamp},
 	{Name: "query", Type: sql.String},
 }
 
@@ -194,7 +195,7 @@ func (e *Engine) showQueries() (*Result, error) {
 		}
 		rows = append(rows, []sql.Value{str(q.id), str(status), str(q.source), str(q.sink),
 			num(q.stats.recordsIn.Load()), num(q.stats.recordsOut.Load()), num(q.stats.late.Load()),
-			num(q.stats.decodeErrors.Load()), wm, str(q.text)})
+			num(q.stats.decodeErrors.Load()), num(q.stats.lag.Load()), wm, str(q.text)})
 	}
 	rec, err := buildRecord(e.opts.Mem, showQueriesSchema, rows)
 	if err != nil {

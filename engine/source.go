@@ -186,6 +186,22 @@ func (r *shardReader) poll(ctx context.Context, fn func(p page) error) (done boo
 	return false, nil
 }
 
+// lag counts the records between the reader's positions and the current
+// ends of the shards it reads.
+func (r *shardReader) lag(ctx context.Context) (int64, error) {
+	var n int64
+	for _, c := range r.active {
+		end, err := r.store.ShardPosition(ctx, r.stream, c.Shard, ingest.IteratorSpec{Type: ingest.Latest})
+		if err != nil {
+			return 0, err
+		}
+		if end > c.Next {
+			n += int64(end - c.Next)
+		}
+	}
+	return n, nil
+}
+
 // shards returns the shards being read.
 func (r *shardReader) shards() []string {
 	out := make([]string, len(r.active))
