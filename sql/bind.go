@@ -377,6 +377,13 @@ func (b *binder) caseExpr(e *Case) (Expr, *Error) {
 		if out.Operand, err = coerceTo(operand, ct, "CASE"); err != nil {
 			return nil, err
 		}
+		// Every WHEN value in that same type, so the operand and each value
+		// compare as equals (a BIGINT WHEN meeting a later DOUBLE one).
+		for i := range out.Whens {
+			if out.Whens[i].Cond, err = coerceTo(out.Whens[i].Cond, ct, "CASE"); err != nil {
+				return nil, err
+			}
+		}
 	}
 	for i := range out.Whens {
 		if out.Whens[i].Result, err = coerceTo(out.Whens[i].Result, t, "CASE"); err != nil {
