@@ -154,6 +154,10 @@ type ExecOptions struct {
 	// Now fixes NOW() and the end of a snapshot's input (records that
 	// arrived after it are not read); zero means the time of the call.
 	Now time.Time
+	// EventTimeUntil, when set, keeps a snapshot to the records whose event
+	// time is at or before it, as a server running at that moment would
+	// have seen them (alert-rule backtests).
+	EventTimeUntil time.Time
 }
 
 // ExecuteStatement runs a parsed statement.

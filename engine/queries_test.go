@@ -271,3 +271,41 @@ func TestLateAndUndecodableRecords(t *testing.T) {
 		t.Fatalf("error stream: %+v %v", recs.Records, err)
 	}
 }
+
+// TestSnapshotAsOf: a snapshot with Now and EventTimeUntil sees what a
+// server at that moment saw: NOW() is that moment and later events are
+// left out.
+func TestSnapshotAsOf(t *testing.T) {
+	eng := newEngine(t, 1000)
+	exec(t, eng, `CREATE STREAM logs (level VARCHAR, ts TIMESTAMP) WITH (event_time = 'ts')`)
+	base := time.Date(2026, 11, 22, 10, 0, 0, 0, time.UTC)
+	var lines []string
+	for i := 0; i < 10; i++ {
+		lines = append(lines, fmt.Sprintf(`{"level":"ERROR","ts":%q}`, base.Add(time.Duration(i)*time.Minute).Format(time.RFC3339)))
+	}
+	put(t, eng.Store(), "logs", lines)
+	stmt, err := sql.ParseOne(`SELECT COUNT(*) AS n FROM logs WHERE ts > NOW() - INTERVAL 3 MINUTE`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := base.Add(5 * time.Minute)
+	res, err := eng.ExecuteStatement(context.Background(), stmt, engine.ExecOptions{Now: base.Add(24 * time.Hour), EventTimeUntil: at})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Close()
+	rows := readRows(t, res, 1, 5*time.Second)
+	// NOW() a day later: nothing is within 3 minutes of it.
+	if rows[0] != "0" {
+		t.Fatalf("with NOW() a day later: %v", rows)
+	}
+	res2, err := eng.ExecuteStatement(context.Background(), stmt, engine.ExecOptions{Now: at, EventTimeUntil: at})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res2.Close()
+	// Events at minutes 3, 4 and 5 are within 3 minutes of 10:05; 6..9 are after it.
+	if rows := readRows(t, res2, 1, 5*time.Second); rows[0] != "3" {
+		t.Fatalf("as of 10:05: %v", rows)
+	}
+}

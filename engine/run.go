@@ -34,6 +34,8 @@ type queryRun struct {
 	late    func(ts, wm int64) bool
 	wm      int64
 	bounded bool
+	// until drops rows with a later event time (Unix ms; 0: none).
+	until int64
 	stats   *queryStats
 }
 
@@ -183,6 +185,17 @@ func (r *queryRun) consume(ctx context.Context, p page, now time.Time, emit func
 	}
 	r.tracker.Observe(p.shard, maxT, now)
 	batch := exec.Batch{Rec: b.Record, Times: b.EventTimes}
+	if r.until != 0 && maxT > r.until {
+		kept, err := r.keepUntil(batch)
+		if err != nil {
+			return err
+		}
+		if kept.Rec == nil {
+			return nil
+		}
+		defer kept.Rec.Release()
+		batch = kept
+	}
 	if r.late != nil && r.wm > math.MinInt64 {
 		kept, late, err := r.dropLate(batch, p, b.Errors)
 		if err != nil {
@@ -203,6 +216,30 @@ func (r *queryRun) consume(ctx context.Context, p page, now time.Time, emit func
 		return err
 	}
 	return emitAll(out, emit)
+}
+
+// keepUntil keeps the rows whose event time is at or before r.until.
+func (r *queryRun) keepUntil(b exec.Batch) (exec.Batch, error) {
+	mb := array.NewBooleanBuilder(r.mem)
+	defer mb.Release()
+	var times []int64
+	for _, t := range b.Times {
+		keep := t <= r.until
+		mb.Append(keep)
+		if keep {
+			times = append(times, t)
+		}
+	}
+	if len(times) == 0 {
+		return exec.Batch{}, nil
+	}
+	mask := mb.NewArray()
+	defer mask.Release()
+	rec, err := eval.Filter(r.mem, b.Rec, mask)
+	if err != nil {
+		return exec.Batch{}, err
+	}
+	return exec.Batch{Rec: rec, Times: times}, nil
 }
 
 // dropLate removes the rows that belong to no open window, counts them and
@@ -300,6 +337,9 @@ func (e *Engine) runQuery(ctx context.Context, q *sql.Query, o ExecOptions) (*Re
 	}
 	if q.Kind == sql.Push && o.FromEarliest {
 		r.reader.latest = false
+	}
+	if !o.EventTimeUntil.IsZero() {
+		r.until = o.EventTimeUntil.UnixMilli()
 	}
 	qctx, cancel := context.WithCancel(e.ctx)
 	stopOnCaller := context.AfterFunc(ctx, cancel)

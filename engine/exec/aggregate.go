@@ -336,6 +336,11 @@ func (a *Aggregate) Advance(wm int64) ([]Batch, error) {
 			a.drop(due)
 		}
 	default:
+		if a.mode == Final && wm == math.MaxInt64 && len(a.groups) == 0 && a.keyTab == nil {
+			// A global aggregate answers one row even over no input, as in
+			// SQL: COUNT(*) is 0, SUM is NULL.
+			a.groupFor(0, window.Window{})
+		}
 		if a.mode == Final && wm == math.MaxInt64 && len(a.groups) > 0 {
 			gs := make([]*group, 0, len(a.groups))
 			for _, g := range a.groups {
