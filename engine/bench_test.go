@@ -6,8 +6,8 @@ import (
 	"fmt"
 	"io"
 	"sort"
-	"strings"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 

@@ -36,7 +36,7 @@ type queryRun struct {
 	bounded bool
 	// until drops rows with a later event time (Unix ms; 0: none).
 	until int64
-	stats   *queryStats
+	stats *queryStats
 }
 
 func (e *Engine) newRun(q *sql.Query, kind sql.QueryKind, now time.Time, mode exec.AggMode) (*queryRun, error) {

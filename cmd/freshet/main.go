@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 )
 
@@ -27,6 +28,8 @@ type command struct {
 
 func commands() []command {
 	return []command{
+		{"repl", "the interactive SQL shell (the default), on an embedded engine or --server URL", runREPL},
+		{"demo", "the REPL with a sample clickstream being written, and a windowed query to try", runDemo},
 		{"serve", "run the server: the Kinesis Data Streams API over durable streams", runServe},
 		{"sql", "run one SQL statement (embedded engine, or --server URL) and print the result", runSQL},
 		{"bench", "measure the stream store: durable write and read throughput, latency, memory", runBench},
@@ -43,12 +46,13 @@ var errUsage = errors.New("usage")
 // run executes one invocation and returns the process exit code: 0 on
 // success, 1 on failure, 2 on a usage error.
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" || args[0] == "-help" {
+	if len(args) > 0 && (args[0] == "help" || args[0] == "-h" || args[0] == "--help" || args[0] == "-help") {
 		usage(stdout)
-		if len(args) == 0 {
-			return 2
-		}
 		return 0
+	}
+	// No command (or only flags, as in `freshet --server URL`): the REPL.
+	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
+		args = append([]string{"repl"}, args...)
 	}
 	for _, c := range commands() {
 		if c.name == args[0] {
@@ -75,6 +79,7 @@ func usage(w io.Writer) {
 	fmt.Fprintln(w, `Freshet: stream SQL analytics in one binary.
 
 Usage:
+  freshet [flags]            the REPL (freshet repl)
   freshet <command> [flags]
 
 Commands:`)
