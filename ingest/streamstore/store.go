@@ -47,6 +47,7 @@ type Store struct {
 	closed  bool
 
 	metaMu sync.Mutex // serialises writes of streams.json
+	lock   *os.File   // the data directory's lock, held while open
 
 	stop chan struct{}
 	done chan struct{}
@@ -80,8 +81,14 @@ func Open(opts Options) (*Store, error) {
 		if err := os.MkdirAll(opts.Dir, 0o755); err != nil {
 			return nil, fmt.Errorf("open stream store: %w", err)
 		}
+		lock, err := lockDir(opts.Dir)
+		if err != nil {
+			return nil, fmt.Errorf("open stream store: %w", err)
+		}
+		s.lock = lock
 		if err := s.load(); err != nil {
 			s.closeLogs()
+			s.unlock()
 			return nil, err
 		}
 	}
@@ -108,8 +115,21 @@ func (s *Store) Close() error {
 	s.mu.Unlock()
 	close(s.stop)
 	<-s.done
-	return s.closeLogs()
+	err := s.closeLogs()
+	s.unlock()
+	return err
 }
+
+func (s *Store) unlock() {
+	if s.lock != nil {
+		s.lock.Close()
+		s.lock = nil
+	}
+}
+
+// ErrLocked is returned by Open when another process has the directory
+// open.
+var ErrLocked = errors.New("the data directory is in use by another process (a running freshet serve? talk to it with --server)")
 
 func (s *Store) closeLogs() error {
 	s.mu.Lock()

@@ -1,6 +1,7 @@
 package streamstore_test
 
 import (
+	"errors"
 	"testing"
 
 	"github.com/freshet/freshet/ingest"
@@ -57,4 +58,25 @@ func TestConformanceDurable(t *testing.T) {
 		}
 		return open(t)
 	})
+}
+
+// TestDirectoryLock: a second store on the same directory is refused while
+// the first is open, and allowed after it closes.
+func TestDirectoryLock(t *testing.T) {
+	dir := t.TempDir()
+	opts := streamstore.Options{Dir: dir, RetentionCheck: -1,
+		OpenLog: func(d string, o ingest.LogOptions) (ingest.Log, error) { return seglog.Open(d, o) }}
+	a, err := streamstore.Open(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := streamstore.Open(opts); !errors.Is(err, streamstore.ErrLocked) {
+		t.Fatalf("second open: %v", err)
+	}
+	a.Close()
+	b, err := streamstore.Open(opts)
+	if err != nil {
+		t.Fatalf("open after close: %v", err)
+	}
+	b.Close()
 }
