@@ -1,6 +1,9 @@
 // Command freshet is Freshet's single binary: wiring only.
 //
+//	freshet         the REPL (freshet repl; package repl), on ./freshet-data
+//	freshet demo    the REPL with a sample stream being written
 //	freshet serve   the Kinesis-compatible API over a durable stream store
+//	freshet sql     one statement, embedded or on a server
 //	freshet help    usage
 //
 // main calls run(ctx, args, stdin, stdout, stderr), which picks the
