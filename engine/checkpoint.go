@@ -35,24 +35,24 @@ import (
 // base64 as JSON would make it) in checkpoints/<query>.ckpt, replaced
 // atomically.
 type checkpoint struct {
-	Version   int               `json:"version"`
-	Position  position          `json:"position"`
-	Tracker   []byte            `json:"tracker"`
-	Watermark int64             `json:"watermark"`
-	Pipeline  []byte            `json:"pipeline"`
-	Pending   []pendingRecord   `json:"pending,omitempty"`
-	SinkFrom  map[string]uint64 `json:"sink_from,omitempty"`
-	Delivered bool              `json:"delivered"`
-	In        int64             `json:"records_in"`
-	Out       int64             `json:"records_out"`
-	Late      int64             `json:"late"`
-	Errors    int64             `json:"decode_errors"`
-	Time      time.Time         `json:"time"`
+	Version   int
+	Position  position
+	Tracker   []byte
+	Watermark int64
+	Pipeline  []byte
+	Pending   []pendingRecord
+	SinkFrom  map[string]uint64
+	Delivered bool
+	In        int64
+	Out       int64
+	Late      int64
+	Errors    int64
+	Time      time.Time
 }
 
 type pendingRecord struct {
-	Key  string `json:"k"`
-	Data []byte `json:"d"`
+	Key  string
+	Data []byte
 }
 
 func (e *Engine) checkpointPath(id string) string {
