@@ -60,6 +60,7 @@ type Engine struct {
 	ctx     context.Context
 	stop    context.CancelFunc
 	metrics *Metrics
+	alerts  AlertSource // SHOW ALERTS; see alerts.go
 	// memCheckpoints holds checkpoints when Dir is "".
 	ckMu           sync.Mutex
 	memCheckpoints map[string][]byte
@@ -180,6 +181,8 @@ func (e *Engine) ExecuteStatement(ctx context.Context, stmt sql.Statement, o Exe
 		return e.explain(s)
 	case *sql.ShowQueries:
 		return e.showQueries()
+	case *sql.ShowAlerts:
+		return e.showAlerts()
 	case *sql.StopQuery:
 		return e.stopQuery(s)
 	case *sql.Select:

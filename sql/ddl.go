@@ -155,10 +155,12 @@ func (p *stmtParser) show() (Statement, *Error) {
 		s = &ShowStreams{Span: p.span(0)}
 	case ok && t.is("queries"):
 		s = &ShowQueries{Span: p.span(0)}
+	case ok && t.is("alerts"):
+		s = &ShowAlerts{Span: p.span(0)}
 	case ok && t.kind == tokIdent:
-		return nil, p.errAt(t, "unsupported statement SHOW %s (use SHOW STREAMS or SHOW QUERIES)", strings.ToUpper(t.val))
+		return nil, p.errAt(t, "unsupported statement SHOW %s (use SHOW STREAMS, SHOW QUERIES or SHOW ALERTS)", strings.ToUpper(t.val))
 	default:
-		return nil, p.errNext("STREAMS or QUERIES after SHOW")
+		return nil, p.errNext("STREAMS, QUERIES or ALERTS after SHOW")
 	}
 	p.i++
 	if err := p.end(); err != nil {

@@ -13,8 +13,8 @@
 // lexical rules, then looks at each statement's first word:
 //
 //   - Our extensions are parsed here, on tokens: CREATE STREAM … WITH (…),
-//     DROP STREAM, SHOW STREAMS, SHOW QUERIES, STOP QUERY, DESCRIBE/DESC
-//     and EXPLAIN.
+//     DROP STREAM, SHOW STREAMS, SHOW QUERIES, SHOW ALERTS, STOP QUERY,
+//     DESCRIBE/DESC and EXPLAIN.
 //   - SELECT and INSERT go to github.com/xwb1989/sqlparser after a light,
 //     position-keeping rewrite (rewrite.go): EMIT CHANGES (before or after
 //     LIMIT) is blanked out and recorded; CAST(x AS type), EXTRACT(unit FROM

@@ -67,6 +67,8 @@ func describeStmt(s Statement) string {
 		return "SHOW STREAMS"
 	case *ShowQueries:
 		return "SHOW QUERIES"
+	case *ShowAlerts:
+		return "SHOW ALERTS"
 	case *StopQuery:
 		return "STOP QUERY " + s.ID
 	case *Describe:

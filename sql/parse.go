@@ -101,7 +101,7 @@ func parseStatement(src *source, toks []token) (st Statement, err *Error) {
 			return nil, p.errAt(first, "unsupported statement %s", strings.ToUpper(first.val))
 		}
 	}
-	return nil, p.errAt(first, "unknown statement %s (expected SELECT, INSERT, CREATE STREAM, DROP STREAM, SHOW STREAMS, SHOW QUERIES, DESCRIBE, EXPLAIN or STOP QUERY)", first.describe(src.text))
+	return nil, p.errAt(first, "unknown statement %s (expected SELECT, INSERT, CREATE STREAM, DROP STREAM, SHOW STREAMS, SHOW QUERIES, SHOW ALERTS, DESCRIBE, EXPLAIN or STOP QUERY)", first.describe(src.text))
 }
 
 // span returns the Span of tokens [from, len).

@@ -33,6 +33,8 @@ var validStatements = []struct{ sql, want string }{
 	{"SHOW STREAMS", "SHOW STREAMS"},
 	{"DESCRIBE clicks", "DESCRIBE clicks"},
 	{"SHOW QUERIES", "SHOW QUERIES"},
+	{"SHOW ALERTS", "SHOW ALERTS"},
+	{"show Alerts;", "SHOW ALERTS"},
 	{"STOP QUERY q1", "STOP QUERY q1"},
 	{"DROP STREAM clicks", "DROP STREAM clicks"},
 
@@ -131,8 +133,8 @@ var invalidStatements = []struct{ sql, err string }{
 	{"DELETE FROM t", "line 1:1: unsupported statement DELETE"},
 	{"REPLACE INTO t VALUES (1)", "line 1:1: unsupported statement REPLACE"},
 	{"DROP TABLE t", "line 1:6: unsupported statement DROP TABLE (use DROP STREAM name)"},
-	{"SHOW TABLES", "line 1:6: unsupported statement SHOW TABLES (use SHOW STREAMS or SHOW QUERIES)"},
-	{"frobnicate", `line 1:1: unknown statement "frobnicate" (expected SELECT, INSERT, CREATE STREAM, DROP STREAM, SHOW STREAMS, SHOW QUERIES, DESCRIBE, EXPLAIN or STOP QUERY)`},
+	{"SHOW TABLES", "line 1:6: unsupported statement SHOW TABLES (use SHOW STREAMS, SHOW QUERIES or SHOW ALERTS)"},
+	{"frobnicate", `line 1:1: unknown statement "frobnicate" (expected SELECT, INSERT, CREATE STREAM, DROP STREAM, SHOW STREAMS, SHOW QUERIES, SHOW ALERTS, DESCRIBE, EXPLAIN or STOP QUERY)`},
 	{"(CREATE TABLE t (a INT))", `line 1:2: syntax error near "CREATE"`},
 
 	// CREATE STREAM.
@@ -176,7 +178,8 @@ var invalidStatements = []struct{ sql, err string }{
 	// Other extensions.
 	{"DROP STREAM", "line 1:12: expected stream name at end of statement"},
 	{"DROP STREAM a b", `line 1:15: unexpected "b" at end of statement`},
-	{"SHOW", "line 1:5: expected STREAMS or QUERIES after SHOW at end of statement"},
+	{"SHOW", "line 1:5: expected STREAMS, QUERIES or ALERTS after SHOW at end of statement"},
+	{"SHOW ALERTS firing", `line 1:13: unexpected "firing" at end of statement`},
 	{"SHOW STREAMS now", `line 1:14: unexpected "now" at end of statement`},
 	{"STOP QUERY", "line 1:11: expected query id at end of statement"},
 	{"STOP q1", `line 1:6: expected QUERY, found "q1"`},

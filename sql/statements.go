@@ -3,7 +3,7 @@ package sql
 import "time"
 
 // Statement is one parsed statement of a script: one of *CreateStream,
-// *DropStream, *ShowStreams, *ShowQueries, *StopQuery, *Describe, *Explain,
+// *DropStream, *ShowStreams, *ShowQueries, *ShowAlerts, *StopQuery, *Describe, *Explain,
 // *Insert, *InsertSelect or *Select.
 type Statement interface {
 	// Source returns the statement's text and where it starts.
@@ -83,6 +83,9 @@ type ShowStreams struct{ Span }
 
 // ShowQueries is SHOW QUERIES.
 type ShowQueries struct{ Span }
+
+// ShowAlerts is SHOW ALERTS: the alert-rule instances and their states.
+type ShowAlerts struct{ Span }
 
 // StopQuery is STOP QUERY id.
 type StopQuery struct {
@@ -174,6 +177,7 @@ func (*CreateStream) statement() {}
 func (*DropStream) statement()   {}
 func (*ShowStreams) statement()  {}
 func (*ShowQueries) statement()  {}
+func (*ShowAlerts) statement()   {}
 func (*StopQuery) statement()    {}
 func (*Describe) statement()     {}
 func (*Explain) statement()      {}

@@ -4,6 +4,8 @@
 //	freshet demo    the REPL with a sample stream being written
 //	freshet serve   the Kinesis-compatible API over a durable stream store
 //	freshet sql     one statement, embedded or on a server
+//	freshet rules   check, test and backtest alert-rule files (engine/rules);
+//	                serve --rules runs them (servealerts.go)
 //	freshet help    usage
 //
 // main calls run(ctx, args, stdin, stdout, stderr), which picks the

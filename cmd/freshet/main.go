@@ -32,6 +32,7 @@ func commands() []command {
 		{"demo", "the REPL with a sample clickstream being written, and a windowed query to try", runDemo},
 		{"serve", "run the server: the Kinesis Data Streams API over durable streams", runServe},
 		{"sql", "run one SQL statement (embedded engine, or --server URL) and print the result", runSQL},
+		{"rules", "check, test and backtest alert-rule files", runRules},
 		{"bench", "measure the stream store: durable write and read throughput, latency, memory", runBench},
 		{"version", "print the version", runVersion},
 	}

@@ -36,6 +36,10 @@ type serveConfig struct {
 	region       string
 	accountID    string
 	checkpoint   time.Duration
+	// alert rules (servealerts.go)
+	rules          string
+	alertWebhooks  stringList
+	resendInterval time.Duration
 }
 
 func serveFlags(stderr io.Writer) (*flag.FlagSet, *serveConfig) {
@@ -60,6 +64,12 @@ func serveFlags(stderr io.Writer) (*flag.FlagSet, *serveConfig) {
 	fs.Int64Var(&c.segmentSize, "segment-bytes", 64<<20, "size at which a shard's log segment is sealed; retention drops whole segments")
 	fs.StringVar(&c.region, "region", envOr("AWS_REGION", envOr("AWS_DEFAULT_REGION", "us-east-1")), "region shown in stream ARNs (env AWS_REGION)")
 	fs.StringVar(&c.accountID, "account-id", envOr("FRESHET_ACCOUNT_ID", "000000000000"), "account id shown in stream ARNs (env FRESHET_ACCOUNT_ID)")
+	fs.StringVar(&c.rules, "rules", envOr("FRESHET_RULES", ""),
+		"alert-rule file, or directory of *.yaml files, to evaluate; SIGHUP or POST /v1/rules/reload reloads it (env FRESHET_RULES)")
+	c.alertWebhooks = envList("FRESHET_ALERT_WEBHOOK")
+	fs.Var(&c.alertWebhooks, "alert-webhook", "send alert notifications (Alertmanager's webhook body) to this URL too; may be repeated (env FRESHET_ALERT_WEBHOOK, comma-separated)")
+	fs.DurationVar(&c.resendInterval, "alert-resend-interval", envDuration("FRESHET_ALERT_RESEND_INTERVAL", time.Minute),
+		"how often a firing alert is notified again (env FRESHET_ALERT_RESEND_INTERVAL)")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, `Usage: freshet serve [flags]
 
@@ -70,6 +80,8 @@ Serves on one address:
   /v1/       the query API (POST /v1/sql, GET /v1/queries, …); freshet sql
              --server uses it
   /metrics   Prometheus metrics
+With --rules, alert rules are evaluated on their schedules (GET /v1/alerts,
+GET /v1/rules, SHOW ALERTS); their state survives restarts and reloads.
 Persistent queries (INSERT INTO … SELECT) keep running across restarts.
 A put is acknowledged only once it is synced to disk. SIGINT or SIGTERM
 finishes in-flight requests and closes the store cleanly.
@@ -119,13 +131,27 @@ func runServe(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		store.Close()
 		return fmt.Errorf("listen: %w", err)
 	}
+	alerts, err := startAlerting(c, eng, "http://"+ln.Addr().String(), logger)
+	if err != nil {
+		ln.Close()
+		eng.Close()
+		store.Close()
+		return err
+	}
 	mux := http.NewServeMux()
 	mux.Handle("/v1/", httpapi.New(eng, logger))
+	if alerts != nil {
+		alerts.mount(mux)
+		alerts.watchSIGHUP(ctx)
+	}
 	mux.HandleFunc("GET /metrics", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; version=0.0.4")
 		err := store.WriteMetrics(w)
 		if err == nil {
 			err = eng.WriteMetrics(w)
+		}
+		if err == nil && alerts != nil {
+			err = alerts.ev.WriteMetrics(w)
 		}
 		if err != nil {
 			logger.Warn("write metrics", "err", err)
@@ -139,6 +165,9 @@ func runServe(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	go func() { errc <- srv.Serve(ln) }()
 	select {
 	case err := <-errc:
+		if alerts != nil {
+			alerts.close()
+		}
 		eng.Close()
 		store.Close()
 		return fmt.Errorf("serve: %w", err)
@@ -148,6 +177,9 @@ func runServe(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	serr := srv.Shutdown(shutdownCtx)
+	if alerts != nil {
+		alerts.close() // before the engine: a last evaluation may still be running
+	}
 	eng.Close()
 	cerr := store.Close()
 	if serr != nil {

@@ -7,6 +7,8 @@
 //	GET    /v1/queries          persistent queries with their counters
 //	GET    /v1/queries/{id}     one of them
 //	DELETE /v1/queries/{id}     stop it (STOP QUERY)
+//	GET    /v1/alerts           alert-rule instances (engine.Alert), as
+//	                            SHOW ALERTS lists them
 //
 // A snapshot query answers with one JSON document, {"columns": […],
 // "rows": [[…], …]}, or an Arrow IPC stream when the request accepts

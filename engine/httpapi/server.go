@@ -38,6 +38,7 @@ func New(eng *engine.Engine, log *slog.Logger) *Handler {
 	h.mux.HandleFunc("GET /v1/queries", h.simple("SHOW QUERIES"))
 	h.mux.HandleFunc("GET /v1/queries/{id}", h.query)
 	h.mux.HandleFunc("DELETE /v1/queries/{id}", h.stop)
+	h.mux.HandleFunc("GET /v1/alerts", h.alerts)
 	return h
 }
 
@@ -293,4 +294,9 @@ func (h *Handler) stop(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.run(w, r, Request{SQL: "STOP QUERY " + id})
+}
+
+// alerts lists the alert-rule instances (engine.Alert) as a JSON array.
+func (h *Handler) alerts(w http.ResponseWriter, r *http.Request) {
+	writeJSON(w, http.StatusOK, h.eng.Alerts())
 }

@@ -1,0 +1,183 @@
+package rules
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Timeline is what a backtest found: every change of state of every alert
+// instance (and of every rule's health) over the range, in time order.
+type Timeline struct {
+	From        time.Time `json:"from"`
+	To          time.Time `json:"to"`
+	Evaluations int       `json:"evaluations"`
+	Warnings    []string  `json:"warnings,omitempty"`
+	Events      []Event   `json:"events"`
+
+	rules [][2]string // group, alert of each rule, in file order
+}
+
+// retainer is a Source that can tell from when it has a stream's history
+// (History does).
+type retainer interface {
+	Retained(ctx context.Context, stream string) (oldest time.Time, trimmed bool, err error)
+}
+
+// Backtest evaluates every rule of cfg at each tick of its group's
+// interval from from to to (ticks are multiples of the interval since the
+// Unix epoch, as a running server's are), each over what src says a
+// server running at that tick would have seen, and records the changes of
+// state, as if the server had been running (for, keep_firing_for and the
+// resolved retention included). No notification is sent and no state is
+// saved. progress, if not nil, is called after each evaluation.
+func Backtest(ctx context.Context, cfg *Config, src Source, from, to time.Time, progress func(done, total int)) (*Timeline, error) {
+	if to.Before(from) {
+		return nil, fmt.Errorf("backtest: the range ends (%s) before it starts (%s)", to.Format(time.RFC3339), from.Format(time.RFC3339))
+	}
+	comp, errs := compile(cfg, nil, nil)
+	if err := errs.Err(); err != nil {
+		return nil, err
+	}
+	tl := &Timeline{From: from, To: to, Events: []Event{}}
+	type tick struct {
+		at    time.Time
+		group int
+	}
+	var ticks []tick
+	total := 0
+	states := make([][]*ruleState, len(cfg.Groups))
+	for gi := range cfg.Groups {
+		g := &cfg.Groups[gi]
+		for _, c := range comp[gi] {
+			states[gi] = append(states[gi], newRuleState(c))
+			tl.rules = append(tl.rules, [2]string{g.Name, c.rule.Alert})
+		}
+		for at := firstTick(from, g.Every()); !at.After(to); at = at.Add(g.Every()) {
+			ticks = append(ticks, tick{at, gi})
+			total += len(g.Rules)
+		}
+	}
+	sort.SliceStable(ticks, func(i, j int) bool { return ticks[i].at.Before(ticks[j].at) })
+	tl.Warnings = retentionWarnings(ctx, cfg, src, from)
+	for _, t := range ticks {
+		interval := cfg.Groups[t.group].Every()
+		for _, rs := range states[t.group] {
+			t0 := time.Now()
+			qctx, cancel := context.WithTimeout(ctx, max(interval, time.Minute))
+			rows, err := query(qctx, src, rs.c.rule.SQL, t.at)
+			cancel()
+			if ctx.Err() != nil {
+				return nil, fmt.Errorf("backtest: %w", ctx.Err())
+			}
+			tl.Events = append(tl.Events, rs.record(t.at, rows, err, time.Since(t0))...)
+			tl.Evaluations++
+			if progress != nil {
+				progress(tl.Evaluations, total)
+			}
+		}
+	}
+	sortEvents(tl.Events)
+	return tl, nil
+}
+
+// firstTick is the first multiple of interval at or after t.
+func firstTick(t time.Time, interval time.Duration) time.Time {
+	at := t.Truncate(interval)
+	if at.Before(t) {
+		at = at.Add(interval)
+	}
+	return at.UTC()
+}
+
+func retentionWarnings(ctx context.Context, cfg *Config, src Source, from time.Time) []string {
+	r, ok := src.(retainer)
+	if !ok {
+		return nil
+	}
+	var out []string
+	seen := map[string]bool{}
+	for _, c := range cfg.Groups {
+		for _, rule := range c.Rules {
+			stream := streamOf(rule.SQL)
+			if stream == "" || seen[stream] {
+				continue
+			}
+			seen[stream] = true
+			oldest, trimmed, err := r.Retained(ctx, stream)
+			if err != nil || !trimmed || !oldest.After(from) {
+				continue
+			}
+			out = append(out, fmt.Sprintf("retention has dropped the records of stream %s that arrived before %s: ticks before that see less than the server did (history in the lake is not read yet)",
+				stream, oldest.UTC().Format(time.RFC3339)))
+		}
+	}
+	return out
+}
+
+// WriteJSON writes the timeline as one JSON document.
+func (tl *Timeline) WriteJSON(w io.Writer) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(tl)
+}
+
+// WriteText writes the timeline for people: rule by rule (in file order),
+// instance by instance (in order of first change), each change on a line.
+func (tl *Timeline) WriteText(w io.Writer) error {
+	var b strings.Builder
+	fmt.Fprintf(&b, "Backtest from %s to %s: %d evaluations of %d rules.\n",
+		tl.From.UTC().Format(time.RFC3339), tl.To.UTC().Format(time.RFC3339), tl.Evaluations, len(tl.rules))
+	for _, warn := range tl.Warnings {
+		fmt.Fprintf(&b, "warning: %s\n", warn)
+	}
+	for _, r := range tl.rules {
+		var health []Event
+		byInstance := map[string][]Event{}
+		var order []string
+		for _, e := range tl.Events {
+			if e.Group != r[0] || e.Rule != r[1] {
+				continue
+			}
+			if e.Fingerprint == "" {
+				health = append(health, e)
+				continue
+			}
+			if _, ok := byInstance[e.Fingerprint]; !ok {
+				order = append(order, e.Fingerprint)
+			}
+			byInstance[e.Fingerprint] = append(byInstance[e.Fingerprint], e)
+		}
+		fmt.Fprintf(&b, "\ngroup %s, rule %s", r[0], r[1])
+		if len(order) == 0 && len(health) == 0 {
+			b.WriteString(": no alerts\n")
+			continue
+		}
+		b.WriteString("\n")
+		for _, e := range health {
+			fmt.Fprintf(&b, "  %s  rule %s", e.At.UTC().Format(time.RFC3339), e.To)
+			if e.Error != "" {
+				b.WriteString(": " + e.Error)
+			}
+			b.WriteString("\n")
+		}
+		for _, fp := range order {
+			evs := byInstance[fp]
+			fmt.Fprintf(&b, "  %s\n", LabelString(evs[0].Labels))
+			for _, e := range evs {
+				line := fmt.Sprintf("    %s  %-8s → %-8s", e.At.UTC().Format(time.RFC3339), e.From, e.To)
+				if e.Value != nil {
+					line += "  value " + strconv.FormatFloat(*e.Value, 'g', -1, 64)
+				}
+				b.WriteString(strings.TrimRight(line, " ") + "\n")
+			}
+		}
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
