@@ -40,6 +40,7 @@ func metaCommands() []metaCommand {
 		{"quit", []string{"q", "exit"}, "", "leave (Ctrl-D on an empty line does too)", func(*REPL, context.Context, metaCall) error { return errQuit }},
 		{"streams", nil, "", "list the streams (SHOW STREAMS)", sqlMeta("SHOW STREAMS")},
 		{"queries", nil, "", "list the persistent queries (SHOW QUERIES)", sqlMeta("SHOW QUERIES")},
+		{"alerts", nil, "", "list the alert instances of the server's rules (SHOW ALERTS)", sqlMeta("SHOW ALERTS")},
 		{"describe", []string{"d"}, "NAME", "a stream's columns, options and counters (DESCRIBE NAME)", (*REPL).metaDescribe},
 		{"stop", nil, "ID", "stop a persistent query (STOP QUERY ID)", (*REPL).metaStop},
 		{"tail", nil, "STREAM [N]", "the newest N raw records of a stream (default 10)", (*REPL).metaTail},

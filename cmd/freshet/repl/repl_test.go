@@ -27,6 +27,7 @@ INSERT INTO dst SELECT k, SUM(v) AS total FROM src GROUP BY k;
 \queries
 \stop q1
 \queries
+\alerts
 \tail src 2
 \format csv
 \output ` + out + `
@@ -51,6 +52,7 @@ SELECT 'not run' FROM src;
 		"q1 | RUNNING | src",   // \queries
 		"Query q1 stopped.",    // \stop
 		"id | status | source", // \queries, now empty
+		"group | rule | state", // \alerts (no rules in an embedded engine)
 		"arrival                  | shard                | sequence", // \tail
 		`| {"k":"b","v":2}`,
 		`| {"k":"c","v":3}`,
