@@ -1,0 +1,5 @@
+package lake
+
+import "github.com/apache/arrow/go/v17/parquet/compress"
+
+func compressSnappy() compress.Compression { return compress.Codecs.Snappy }
