@@ -38,6 +38,16 @@ func (e *Engine) createStream(ctx context.Context, s *sql.CreateStream) (*Result
 	if err != nil { // the store already had it: SQL now describes an existing stream
 		msg = fmt.Sprintf("Stream %s created over the existing stream of that name.", def.Name)
 	}
+	if def.Options.Archive != "" {
+		e.mu.Lock()
+		aerr := e.startArchive(def)
+		e.mu.Unlock()
+		if aerr != nil {
+			e.catalog.Drop(def.Name)
+			return nil, aerr
+		}
+		msg += fmt.Sprintf(" Archived to %s.", def.Options.Archive)
+	}
 	if ls := def.Options.LateStream; ls != "" {
 		if _, ok := e.catalog.Stream(ls); !ok {
 			// The late stream holds the source's own records, so it gets the
@@ -69,6 +79,7 @@ func (e *Engine) dropStream(ctx context.Context, s *sql.DropStream) (*Result, er
 			return nil, fmt.Errorf("drop stream %s: persistent query %s uses it; STOP QUERY %s first", s.Name, q.id, q.id)
 		}
 	}
+	e.stopArchive(s.Name, true)
 	if err := e.catalog.Drop(s.Name); err != nil {
 		return nil, err
 	}
@@ -120,6 +131,13 @@ func (e *Engine) describe(ctx context.Context, s *sql.Describe) (*Result, error)
 	add("(late stream)", orDefault(o.LateStream, "none (late records are counted)"))
 	if o.Archive != "" {
 		add("(archive)", o.Archive)
+		if st, ok := e.archiveStats(d.Name); ok {
+			add("(archive delivered)", fmt.Sprintf("%d records in %d files", st.DeliveredRecords, st.Files))
+			add("(archive lag)", fmt.Sprintf("%d records, %d ms", st.LagRecords, st.LagMillis))
+			if st.LastError != "" {
+				add("(archive last error)", st.LastError)
+			}
+		}
 	}
 	if desc, err := e.store.DescribeStream(ctx, d.Name); err == nil {
 		add("(shards)", fmt.Sprintf("%d open, %d in all", desc.OpenShardCount, len(desc.Shards)))

@@ -14,6 +14,7 @@ import (
 
 	"github.com/freshet/freshet/engine/catalog"
 	"github.com/freshet/freshet/ingest"
+	"github.com/freshet/freshet/output"
 	"github.com/freshet/freshet/sql"
 )
 
@@ -41,6 +42,10 @@ type Options struct {
 	BatchSize int
 	// Logger receives query lifecycle events and errors (default: discard).
 	Logger *slog.Logger
+	// OpenArchive opens the object store an archive URL names (s3://… or
+	// file://…); the binary wires it, so that the engine imports no AWS
+	// code. Nil means streams cannot name an archive.
+	OpenArchive func(ctx context.Context, url string) (output.ObjectStore, error)
 }
 
 // Engine runs SQL statements over a stream store: DDL, inserts, snapshot
@@ -52,15 +57,16 @@ type Engine struct {
 	fns     *sql.Functions
 	log     *slog.Logger
 
-	mu      sync.Mutex
-	queries map[string]*persistentQuery
-	nextID  int
-	closed  bool
-	wg      sync.WaitGroup
-	ctx     context.Context
-	stop    context.CancelFunc
-	metrics *Metrics
-	alerts  AlertSource // SHOW ALERTS; see alerts.go
+	mu       sync.Mutex
+	queries  map[string]*persistentQuery
+	nextID   int
+	closed   bool
+	wg       sync.WaitGroup
+	ctx      context.Context
+	stop     context.CancelFunc
+	metrics  *Metrics
+	archives map[string]*archiver
+	alerts   AlertSource // SHOW ALERTS; see alerts.go
 	// memCheckpoints holds checkpoints when Dir is "".
 	ckMu           sync.Mutex
 	memCheckpoints map[string][]byte
@@ -105,9 +111,14 @@ func Open(opts Options) (*Engine, error) {
 	e := &Engine{
 		opts: opts, store: opts.Store, catalog: cat, fns: sql.NewFunctions(), log: opts.Logger,
 		queries: map[string]*persistentQuery{}, ctx: ctx, stop: stop, metrics: newMetrics(),
+		archives: map[string]*archiver{},
 	}
 	if err := e.restartQueries(); err != nil {
 		stop()
+		return nil, err
+	}
+	if err := e.startArchives(); err != nil {
+		e.Close()
 		return nil, err
 	}
 	return e, nil
@@ -134,6 +145,12 @@ func (e *Engine) Close() error {
 	e.mu.Unlock()
 	e.stop()
 	e.wg.Wait()
+	e.mu.Lock()
+	for name, a := range e.archives {
+		a.runner.Close()
+		delete(e.archives, name)
+	}
+	e.mu.Unlock()
 	return nil
 }
 

@@ -66,6 +66,9 @@ func (e *Engine) WriteMetrics(w io.Writer) error {
 			_, err = fmt.Fprintf(w, format, args...)
 		}
 	}
+	if err := e.writeArchiveMetrics(w); err != nil {
+		return err
+	}
 	p("# HELP freshet_stream_records_read_total Records read from a stream by queries.\n# TYPE freshet_stream_records_read_total counter\n")
 	for _, n := range names {
 		p("freshet_stream_records_read_total{stream=%q} %d\n", n, e.metrics.stream(n).recordsIn.Load())

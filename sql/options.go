@@ -7,7 +7,8 @@ import (
 )
 
 // streamOptionKeys are the keys CREATE STREAM … WITH accepts, sorted.
-var streamOptionKeys = []string{"archive", "event_time", "format", "idle_timeout", "late_stream", "partition_key", "retention", "shards", "watermark_delay"}
+var streamOptionKeys = []string{"archive", "archive_buffer_interval", "archive_buffer_size", "archive_compression", "archive_partition_by",
+	"archive_sse", "archive_sse_kms_key_id", "event_time", "format", "idle_timeout", "late_stream", "partition_key", "retention", "shards", "watermark_delay"}
 
 // Limits on stream options.
 const (
@@ -171,6 +172,48 @@ func (p *stmtParser) setOption(o *StreamOptions, key string, v optValue, stream 
 			return p.errAt(v.tok, "late_stream must be another stream than %s", stream)
 		}
 		o.LateStream = name
+	case "archive_buffer_interval":
+		d, err := p.duration(key, v)
+		if err != nil {
+			return err
+		}
+		if d < time.Second || d > 15*time.Minute {
+			return p.errAt(v.tok, "archive_buffer_interval must be from 1s to 15m, got %s", formatDuration(d))
+		}
+		o.ArchiveBufferInterval = d
+	case "archive_buffer_size":
+		n, err := parseSize(v.text)
+		if v.kind == 0 || err != nil || n < 1<<20 || n > 1<<30 {
+			return p.errAt(v.tok, "archive_buffer_size must be a size from 1MB to 1GB, like '64MB' or 67108864")
+		}
+		o.ArchiveBufferSize = n
+	case "archive_compression":
+		c := lower(v.text)
+		if v.kind != tokString && v.kind != tokIdent || !contains([]string{"gzip", "none", "snappy", "zstd"}, c) {
+			return p.errAt(v.tok, "archive_compression must be snappy, zstd, gzip or none")
+		}
+		o.ArchiveCompression = c
+	case "archive_partition_by":
+		if v.kind != tokString && v.kind != tokIdent {
+			return p.errAt(v.tok, "archive_partition_by must list columns, like 'country,device'")
+		}
+		for _, f := range strings.Split(v.text, ",") {
+			name := lower(strings.TrimSpace(f))
+			if cols.Index(name) < 0 {
+				return p.errAt(v.tok, "archive_partition_by names unknown column %q (columns: %s)", name, strings.Join(cols.Names(), ", "))
+			}
+			o.ArchivePartitionBy = append(o.ArchivePartitionBy, name)
+		}
+	case "archive_sse":
+		if v.kind != tokString || v.text != "AES256" && v.text != "aws:kms" {
+			return p.errAt(v.tok, "archive_sse must be 'AES256' or 'aws:kms'")
+		}
+		o.ArchiveSSE = v.text
+	case "archive_sse_kms_key_id":
+		if v.kind != tokString || v.text == "" {
+			return p.errAt(v.tok, "archive_sse_kms_key_id must be a KMS key id in quotes")
+		}
+		o.ArchiveSSEKMSKeyID = v.text
 	case "archive":
 		if v.kind != tokString || !(strings.HasPrefix(v.text, "s3://") || strings.HasPrefix(v.text, "file://")) || len(v.text) <= len("file://") {
 			return p.errAt(v.tok, "archive must be an s3:// or file:// URL in quotes, like 's3://lake/raw'")
@@ -178,6 +221,27 @@ func (p *stmtParser) setOption(o *StreamOptions, key string, v optValue, stream 
 		o.Archive = v.text
 	}
 	return nil
+}
+
+// parseSize reads a byte size: a number, or one with KB, MB, GB, KiB, MiB
+// or GiB.
+func parseSize(s string) (int64, error) {
+	t := strings.TrimSpace(strings.ToUpper(s))
+	mult := int64(1)
+	for _, u := range []struct {
+		suffix string
+		mult   int64
+	}{{"KIB", 1 << 10}, {"MIB", 1 << 20}, {"GIB", 1 << 30}, {"KB", 1e3}, {"MB", 1e6}, {"GB", 1e9}, {"B", 1}} {
+		if strings.HasSuffix(t, u.suffix) {
+			t, mult = strings.TrimSpace(strings.TrimSuffix(t, u.suffix)), u.mult
+			break
+		}
+	}
+	n, err := strconv.ParseInt(t, 10, 64)
+	if err != nil {
+		return 0, err
+	}
+	return n * mult, nil
 }
 
 // duration reads a duration option: '5s' or INTERVAL 5 SECOND.

@@ -3,6 +3,7 @@ package sql
 import (
 	"bytes"
 	"log"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -138,7 +139,10 @@ var invalidStatements = []struct{ sql, err string }{
 	{"(CREATE TABLE t (a INT))", `line 1:2: syntax error near "CREATE"`},
 
 	// CREATE STREAM.
-	{"CREATE STREAM s (a INT) WITH (foo = 1)", `line 1:31: unknown stream option "foo" (known: archive, event_time, format, idle_timeout, late_stream, partition_key, retention, shards, watermark_delay)`},
+	{"CREATE STREAM s (a INT) WITH (foo = 1)", `line 1:31: unknown stream option "foo" (known: archive, archive_buffer_interval, archive_buffer_size, archive_compression, archive_partition_by, archive_sse, archive_sse_kms_key_id, event_time, format, idle_timeout, late_stream, partition_key, retention, shards, watermark_delay)`},
+	{"CREATE STREAM s (a INT) WITH (archive_compression = 'lz4')", "line 1:53: archive_compression must be snappy, zstd, gzip or none"},
+	{"CREATE STREAM s (a INT) WITH (archive_partition_by = 'a,zz')", "line 1:54: archive_partition_by names unknown column \"zz\" (columns: a)"},
+	{"CREATE STREAM s (a INT) WITH (archive_buffer_size = '2GB')", "line 1:53: archive_buffer_size must be a size from 1MB to 1GB, like '64MB' or 67108864"},
 	{"CREATE STREAM s (a INT)\n  WITH (shards = 0)", "line 2:18: shards must be an integer from 1 to 1024"},
 	{"CREATE STREAM s (a INT) WITH (shards = 2000)", "line 1:40: shards must be an integer from 1 to 1024"},
 	{"CREATE STREAM s (a INT) WITH (shards = 'many')", "line 1:40: shards must be an integer from 1 to 1024"},
@@ -376,16 +380,19 @@ func TestParseOptions(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got, want := st.(*CreateStream).Options, DefaultStreamOptions(); got != want {
+	if got, want := st.(*CreateStream).Options, DefaultStreamOptions(); !reflect.DeepEqual(got, want) {
 		t.Errorf("defaults: got %+v, want %+v", got, want)
 	}
-	st, err = ParseOne("CREATE STREAM s (a INT, k TEXT, ts BIGINT) WITH (shards = 8, format = 'CSV', event_time = 'TS', watermark_delay = '1m30s', idle_timeout = '45s', retention = '48h', late_stream = late, partition_key = k, archive = 's3://b/p')")
+	st, err = ParseOne("CREATE STREAM s (a INT, k TEXT, ts BIGINT) WITH (shards = 8, format = 'CSV', event_time = 'TS', watermark_delay = '1m30s', idle_timeout = '45s', retention = '48h', late_stream = late, partition_key = k, archive = 's3://b/p', " +
+		"archive_buffer_size = '8MiB', archive_buffer_interval = '30s', archive_compression = 'ZSTD', archive_partition_by = 'k, a', archive_sse = 'aws:kms', archive_sse_kms_key_id = 'key-1')")
 	if err != nil {
 		t.Fatal(err)
 	}
 	want := StreamOptions{Shards: 8, Format: "csv", EventTime: "ts", WatermarkDelay: 90 * time.Second, IdleTimeout: 45 * time.Second,
-		Retention: 48 * time.Hour, LateStream: "late", PartitionKey: "k", Archive: "s3://b/p"}
-	if got := st.(*CreateStream).Options; got != want {
+		Retention: 48 * time.Hour, LateStream: "late", PartitionKey: "k", Archive: "s3://b/p",
+		ArchiveBufferSize: 8 << 20, ArchiveBufferInterval: 30 * time.Second, ArchiveCompression: "zstd",
+		ArchivePartitionBy: []string{"k", "a"}, ArchiveSSE: "aws:kms", ArchiveSSEKMSKeyID: "key-1"}
+	if got := st.(*CreateStream).Options; !reflect.DeepEqual(got, want) {
 		t.Errorf("options: got %+v, want %+v", got, want)
 	}
 }

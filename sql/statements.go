@@ -64,11 +64,26 @@ type StreamOptions struct {
 	// Archive is where the lake keeps the stream (archive = 's3://lake/raw'
 	// or 'file:///…'); empty means the stream is not archived.
 	Archive string
+	// ArchiveBufferSize and ArchiveBufferInterval are the lake's buffering
+	// hints, as Firehose's: a file is written when either is reached
+	// (defaults 64 MiB and 60 s).
+	ArchiveBufferSize     int64
+	ArchiveBufferInterval time.Duration
+	// ArchiveCompression is snappy (default), zstd, gzip or none.
+	ArchiveCompression string
+	// ArchivePartitionBy lists columns whose values partition the lake
+	// below dt=/hr= (archive_partition_by = 'country,device').
+	ArchivePartitionBy []string
+	// ArchiveSSE asks S3 for server-side encryption: AES256 or aws:kms
+	// (with ArchiveSSEKMSKeyID).
+	ArchiveSSE         string
+	ArchiveSSEKMSKeyID string
 }
 
 // DefaultStreamOptions returns the options of a stream created without WITH.
 func DefaultStreamOptions() StreamOptions {
-	return StreamOptions{Shards: 1, Format: "json", IdleTimeout: 30 * time.Second, Retention: 24 * time.Hour}
+	return StreamOptions{Shards: 1, Format: "json", IdleTimeout: 30 * time.Second, Retention: 24 * time.Hour,
+		ArchiveBufferSize: 64 << 20, ArchiveBufferInterval: 60 * time.Second, ArchiveCompression: "snappy"}
 }
 
 // DropStream is DROP STREAM [IF EXISTS] name.

@@ -33,6 +33,7 @@ func commands() []command {
 		{"serve", "run the server: the Kinesis Data Streams API over durable streams", runServe},
 		{"sql", "run one SQL statement (embedded engine, or --server URL) and print the result", runSQL},
 		{"rules", "check, test and backtest alert-rule files", runRules},
+		{"lake", "manage the Parquet lake: freshet lake compact merges small files", runLake},
 		{"bench", "measure the stream store: durable write and read throughput, latency, memory", runBench},
 		{"version", "print the version", runVersion},
 	}

@@ -92,7 +92,7 @@ first error ends the run with exit status 1.`)
 			return err
 		}
 		defer store.Close()
-		eng, err := engine.Open(engine.Options{Store: store, Dir: engineDir(*dataDir)})
+		eng, err := engine.Open(engine.Options{Store: store, OpenArchive: openArchive, Dir: engineDir(*dataDir)})
 		if err != nil {
 			return err
 		}

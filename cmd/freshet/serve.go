@@ -22,6 +22,8 @@ import (
 	"github.com/freshet/freshet/ingest/seglog"
 	"github.com/freshet/freshet/ingest/sigv4"
 	"github.com/freshet/freshet/ingest/streamstore"
+	"github.com/freshet/freshet/output"
+	"github.com/freshet/freshet/output/storeurl"
 )
 
 // serveConfig is what `freshet serve` is told by flags and environment.
@@ -120,7 +122,7 @@ func runServe(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		}
 		opts.Credentials = v
 	}
-	eng, err := engine.Open(engine.Options{Store: store, Dir: engineDir(c.dataDir), CheckpointInterval: c.checkpoint, Logger: logger})
+	eng, err := engine.Open(engine.Options{Store: store, OpenArchive: openArchive, Dir: engineDir(c.dataDir), CheckpointInterval: c.checkpoint, Logger: logger})
 	if err != nil {
 		store.Close()
 		return err
@@ -211,6 +213,13 @@ func openStore(c *serveConfig) (*streamstore.Store, error) {
 		return nil, fmt.Errorf("open store in %s: %w", c.dataDir, err)
 	}
 	return s, nil
+}
+
+// openArchive opens the object store of an archive URL: S3 configured the
+// AWS way (AWS_REGION, AWS_ENDPOINT_URL_S3, AWS_ACCESS_KEY_ID, …), or a
+// local directory for file:// URLs.
+func openArchive(ctx context.Context, url string) (output.ObjectStore, error) {
+	return storeurl.Open(ctx, url, output.S3Config{})
 }
 
 // engineDir is where the engine keeps its catalog, queries and

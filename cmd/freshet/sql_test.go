@@ -176,3 +176,18 @@ func TestQueryAPIAndMetrics(t *testing.T) {
 		t.Fatalf("metrics: %s", m)
 	}
 }
+
+// TestLakeCompactCommand: the command's wiring (merging itself is tested
+// in output/lake): usage errors, and a run over a local archive.
+func TestLakeCompactCommand(t *testing.T) {
+	if _, errs, code := runCLI(t, "lake", "compact", "file:///tmp"); code != 2 || !strings.Contains(errs, "--stream") {
+		t.Fatalf("without --stream: %d %q", code, errs)
+	}
+	out, errs, code := runCLI(t, "lake", "compact", "--stream", "ev", "file://"+t.TempDir())
+	if code != 0 || out != "0 closed partitions looked at; 0 merged files written, 0 small files removed.\n" {
+		t.Fatalf("compact: %d %q %q", code, out, errs)
+	}
+	if _, errs, code := runCLI(t, "lake", "compact", "--stream", "ev", "ftp://x"); code != 1 || errs == "" {
+		t.Fatalf("bad URL: %d %q", code, errs)
+	}
+}

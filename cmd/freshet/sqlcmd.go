@@ -58,7 +58,7 @@ Flags:`)
 			return err
 		}
 		defer store.Close()
-		eng, err := engine.Open(engine.Options{Store: store, Dir: engineDir(*dataDir)})
+		eng, err := engine.Open(engine.Options{Store: store, OpenArchive: openArchive, Dir: engineDir(*dataDir)})
 		if err != nil {
 			return err
 		}

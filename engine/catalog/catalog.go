@@ -131,15 +131,21 @@ type columnJSON struct {
 }
 
 type optionsJSON struct {
-	Shards         int    `json:"shards"`
-	Format         string `json:"format"`
-	EventTime      string `json:"event_time,omitempty"`
-	WatermarkDelay string `json:"watermark_delay,omitempty"`
-	IdleTimeout    string `json:"idle_timeout,omitempty"`
-	Retention      string `json:"retention,omitempty"`
-	LateStream     string `json:"late_stream,omitempty"`
-	PartitionKey   string `json:"partition_key,omitempty"`
-	Archive        string `json:"archive,omitempty"`
+	Shards         int      `json:"shards"`
+	Format         string   `json:"format"`
+	EventTime      string   `json:"event_time,omitempty"`
+	WatermarkDelay string   `json:"watermark_delay,omitempty"`
+	IdleTimeout    string   `json:"idle_timeout,omitempty"`
+	Retention      string   `json:"retention,omitempty"`
+	LateStream     string   `json:"late_stream,omitempty"`
+	PartitionKey   string   `json:"partition_key,omitempty"`
+	Archive        string   `json:"archive,omitempty"`
+	BufferSize     int64    `json:"archive_buffer_size,omitempty"`
+	BufferInterval string   `json:"archive_buffer_interval,omitempty"`
+	Compression    string   `json:"archive_compression,omitempty"`
+	PartitionBy    []string `json:"archive_partition_by,omitempty"`
+	SSE            string   `json:"archive_sse,omitempty"`
+	SSEKMSKeyID    string   `json:"archive_sse_kms_key_id,omitempty"`
 }
 
 func toJSON(d *sql.StreamDef) streamJSON {
@@ -152,6 +158,8 @@ func toJSON(d *sql.StreamDef) streamJSON {
 		Shards: o.Shards, Format: o.Format, EventTime: o.EventTime,
 		WatermarkDelay: o.WatermarkDelay.String(), IdleTimeout: o.IdleTimeout.String(), Retention: o.Retention.String(),
 		LateStream: o.LateStream, PartitionKey: o.PartitionKey, Archive: o.Archive,
+		BufferSize: o.ArchiveBufferSize, BufferInterval: o.ArchiveBufferInterval.String(), Compression: o.ArchiveCompression,
+		PartitionBy: o.ArchivePartitionBy, SSE: o.ArchiveSSE, SSEKMSKeyID: o.ArchiveSSEKMSKeyID,
 	}
 	return s
 }
@@ -166,14 +174,21 @@ func (s streamJSON) def() (*sql.StreamDef, error) {
 		d.Columns = append(d.Columns, sql.Column{Name: c.Name, Type: t})
 	}
 	o := s.Options
-	d.Options = sql.StreamOptions{
-		Shards: o.Shards, Format: o.Format, EventTime: o.EventTime,
-		LateStream: o.LateStream, PartitionKey: o.PartitionKey, Archive: o.Archive,
+	d.Options = sql.DefaultStreamOptions()
+	d.Options.Shards, d.Options.Format, d.Options.EventTime = o.Shards, o.Format, o.EventTime
+	d.Options.LateStream, d.Options.PartitionKey, d.Options.Archive = o.LateStream, o.PartitionKey, o.Archive
+	if o.BufferSize > 0 {
+		d.Options.ArchiveBufferSize = o.BufferSize
 	}
+	if o.Compression != "" {
+		d.Options.ArchiveCompression = o.Compression
+	}
+	d.Options.ArchivePartitionBy, d.Options.ArchiveSSE, d.Options.ArchiveSSEKMSKeyID = o.PartitionBy, o.SSE, o.SSEKMSKeyID
 	for _, f := range []struct {
 		text string
 		dst  *time.Duration
-	}{{o.WatermarkDelay, &d.Options.WatermarkDelay}, {o.IdleTimeout, &d.Options.IdleTimeout}, {o.Retention, &d.Options.Retention}} {
+	}{{o.WatermarkDelay, &d.Options.WatermarkDelay}, {o.IdleTimeout, &d.Options.IdleTimeout}, {o.Retention, &d.Options.Retention},
+		{o.BufferInterval, &d.Options.ArchiveBufferInterval}} {
 		if f.text == "" {
 			continue
 		}
