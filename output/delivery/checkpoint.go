@@ -10,24 +10,13 @@ import (
 	"sort"
 
 	"github.com/google/renameio/v2"
+
+	"github.com/freshet/freshet/ingest/lineage"
 )
 
-// cursor is the delivery's position in one shard: the next offset to read.
-type cursor struct {
-	Shard string `json:"shard"`
-	Next  uint64 `json:"next"`
-}
-
-// position is where delivery stands in a stream: the shards being read and
-// the shards read to their end (closed parents).
-type position struct {
-	Active   []cursor `json:"active"`
-	Finished []string `json:"finished"`
-}
-
-func (p position) clone() position {
-	return position{Active: append([]cursor(nil), p.Active...), Finished: append([]string(nil), p.Finished...)}
-}
+// position is where delivery stands in a stream (the shards being read and
+// those read to their end), as the lineage reader keeps it.
+type position = lineage.Position
 
 // shardRange is the offsets [From, To] of one shard that a flush holds.
 type shardRange struct {

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/freshet/freshet/ingest"
+	"github.com/freshet/freshet/ingest/lineage"
 	"github.com/freshet/freshet/output/lake"
 )
 
@@ -25,7 +26,7 @@ func (r *Runner) step(ctx context.Context) error {
 		r.progressed = true
 	}
 	if r.bufBytes < r.cfg.BufferBytes {
-		moved, err := r.rd.poll(ctx, r.add)
+		moved, _, err := r.rd.Poll(ctx, r.add)
 		if err != nil {
 			return err
 		}
@@ -44,7 +45,7 @@ func (r *Runner) step(ctx context.Context) error {
 	if err := r.markHours(ctx, now); err != nil {
 		return err
 	}
-	lag, err := r.rd.lag(ctx, r.cp.Position)
+	lag, err := lineage.Lag(ctx, r.cfg.Source, r.cfg.Stream, r.cp.Position)
 	if err != nil {
 		return err
 	}
@@ -122,7 +123,7 @@ func (r *Runner) decodeBatch(shard string, recs []ingest.Record) (lake.Batch, er
 // startFlush turns the buffer into a pending flush and records its ranges
 // in the checkpoint before anything is uploaded.
 func (r *Runner) startFlush() error {
-	p := &pending{Next: r.rd.position(), MaxEvent: map[string]int64{}}
+	p := &pending{Next: r.rd.Position(), MaxEvent: map[string]int64{}}
 	for s, ms := range r.maxEvent {
 		p.MaxEvent[s] = ms
 	}
@@ -198,7 +199,7 @@ func (r *Runner) writeOverlapped(ctx context.Context) error {
 	var wr writeResult
 	received := false
 	for r.bufBytes < r.cfg.BufferBytes && !received {
-		moved, err := r.rd.poll(ctx, r.add)
+		moved, _, err := r.rd.Poll(ctx, r.add)
 		if err != nil {
 			readErr = err
 			break
@@ -233,7 +234,7 @@ func (r *Runner) commit(res lake.Result) error {
 	}
 	p := r.pend
 	prev := r.cp
-	r.cp.Position, r.cp.Started, r.cp.MaxEvent, r.cp.Pending = p.Next.clone(), true, p.MaxEvent, nil
+	r.cp.Position, r.cp.Started, r.cp.MaxEvent, r.cp.Pending = p.Next.Clone(), true, p.MaxEvent, nil
 	for _, h := range res.Hours {
 		if !slices.Contains(r.cp.OpenHours, h) {
 			r.cp.OpenHours = append(slices.Clone(r.cp.OpenHours), h)

@@ -11,6 +11,7 @@ import (
 
 	"github.com/freshet/freshet/engine/decode"
 	"github.com/freshet/freshet/ingest"
+	"github.com/freshet/freshet/ingest/lineage"
 	"github.com/freshet/freshet/output"
 	"github.com/freshet/freshet/output/lake"
 )
@@ -72,7 +73,7 @@ type Runner struct {
 	cfg    Config
 	dec    *decode.Decoder
 	writer *lake.Writer
-	rd     *reader
+	rd     *lineage.Reader
 	cp     checkpoint
 
 	buf       []lake.Batch
@@ -127,7 +128,7 @@ func New(cfg Config) (*Runner, error) {
 	}
 	r := &Runner{
 		cfg: cfg, dec: dec, writer: w, cp: cp,
-		rd:       newReader(cfg.Source, cfg.Stream, cfg.ReadLimit, readFrom, cp.Started || cp.Pending != nil),
+		rd:       newLineageReader(cfg, readFrom, cp.Started || cp.Pending != nil),
 		ranges:   map[string]*shardRange{},
 		maxEvent: map[string]int64{},
 		lastRead: map[string]time.Time{},
@@ -227,4 +228,11 @@ func (r *Runner) Step(ctx context.Context) (bool, error) {
 		r.noteError(err)
 	}
 	return err == nil && r.progressed, err
+}
+
+// newLineageReader returns a reader of the stream at position p.
+func newLineageReader(cfg Config, p position, started bool) *lineage.Reader {
+	rd := lineage.New(cfg.Source, cfg.Stream, cfg.ReadLimit)
+	rd.Restore(p, started)
+	return rd
 }
