@@ -15,6 +15,7 @@ import (
 	"github.com/freshet/freshet/engine/catalog"
 	"github.com/freshet/freshet/ingest"
 	"github.com/freshet/freshet/output"
+	"github.com/freshet/freshet/output/lakescan"
 	"github.com/freshet/freshet/sql"
 )
 
@@ -176,6 +177,13 @@ type ExecOptions struct {
 	// time is at or before it, as a server running at that moment would
 	// have seen them (alert-rule backtests).
 	EventTimeUntil time.Time
+	// EventTimeFrom, when set, keeps a snapshot to the records whose event
+	// time is at or after it. Over the archive both bounds also prune the
+	// partitions and row groups read.
+	EventTimeFrom time.Time
+	// Progress, when set, is called as a scan of the archive finishes each
+	// file (from the scan's goroutines, one call at a time).
+	Progress func(lakescan.Progress)
 }
 
 // ExecuteStatement runs a parsed statement.

@@ -34,15 +34,16 @@ type queryRun struct {
 	late    func(ts, wm int64) bool
 	wm      int64
 	bounded bool
-	// until drops rows with a later event time (Unix ms; 0: none).
-	until int64
-	stats *queryStats
+	// until drops the rows with a later event time and from those with an
+	// earlier one (Unix ms; 0: none).
+	until, from int64
+	stats       *queryStats
 }
 
 func (e *Engine) newRun(q *sql.Query, kind sql.QueryKind, now time.Time, mode exec.AggMode) (*queryRun, error) {
 	scan := q.Scan()
 	if scan.Archive {
-		return nil, fmt.Errorf("run query: reading archive.%s needs the lake, which this build does not have yet", scan.Stream)
+		return nil, fmt.Errorf("run query: archive.%s is read by snapshot queries only", scan.Stream)
 	}
 	def, ok := e.catalog.Stream(scan.Stream)
 	if !ok {
@@ -185,7 +186,13 @@ func (r *queryRun) consume(ctx context.Context, p page, now time.Time, emit func
 	}
 	r.tracker.Observe(p.shard, maxT, now)
 	batch := exec.Batch{Rec: b.Record, Times: b.EventTimes}
-	if r.until != 0 && maxT > r.until {
+	minT := int64(math.MaxInt64)
+	if r.from != 0 {
+		for _, t := range b.EventTimes {
+			minT = min(minT, t)
+		}
+	}
+	if r.until != 0 && maxT > r.until || r.from != 0 && minT < r.from {
 		kept, err := r.keepUntil(batch)
 		if err != nil {
 			return err
@@ -218,13 +225,14 @@ func (r *queryRun) consume(ctx context.Context, p page, now time.Time, emit func
 	return emitAll(out, emit)
 }
 
-// keepUntil keeps the rows whose event time is at or before r.until.
+// keepUntil keeps the rows whose event time is at or before r.until (and
+// at or after r.from).
 func (r *queryRun) keepUntil(b exec.Batch) (exec.Batch, error) {
 	mb := array.NewBooleanBuilder(r.mem)
 	defer mb.Release()
 	var times []int64
 	for _, t := range b.Times {
-		keep := t <= r.until
+		keep := (r.until == 0 || t <= r.until) && (r.from == 0 || t >= r.from)
 		mb.Append(keep)
 		if keep {
 			times = append(times, t)
@@ -327,6 +335,9 @@ func (e *Engine) writeErrors(ctx context.Context, stream string, errs []decode.R
 
 // runQuery runs a snapshot or push query, feeding a Result.
 func (e *Engine) runQuery(ctx context.Context, q *sql.Query, o ExecOptions) (*Result, error) {
+	if q.Scan().Archive {
+		return e.runArchiveQuery(ctx, q, o)
+	}
 	mode := exec.Final
 	if q.Kind == sql.Push {
 		mode = exec.Updates
@@ -340,6 +351,9 @@ func (e *Engine) runQuery(ctx context.Context, q *sql.Query, o ExecOptions) (*Re
 	}
 	if !o.EventTimeUntil.IsZero() {
 		r.until = o.EventTimeUntil.UnixMilli()
+	}
+	if !o.EventTimeFrom.IsZero() {
+		r.from = o.EventTimeFrom.UnixMilli()
 	}
 	qctx, cancel := context.WithCancel(e.ctx)
 	stopOnCaller := context.AfterFunc(ctx, cancel)

@@ -9,6 +9,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/freshet/freshet/output/lakescan"
 )
 
 // progress draws a one-line progress bar (done/total, rate, ETA) on a
@@ -61,6 +63,60 @@ func (p *progress) set(done int64) {
 
 func (p *progress) done() {
 	if p.on {
+		fmt.Fprintln(p.w)
+	}
+}
+
+// scanProgress draws the progress of a scan of the archive on a terminal
+// (files and bytes done / total, rate, ETA), at most five times a second;
+// on anything else it stays quiet.
+type scanProgress struct {
+	w     io.Writer
+	on    bool
+	start time.Time
+	mu    sync.Mutex
+	last  time.Time
+	drawn bool
+}
+
+func newScanProgress(w io.Writer) *scanProgress {
+	return &scanProgress{w: w, on: isTerminal(w), start: time.Now()}
+}
+
+// update is an engine.ExecOptions.Progress callback.
+func (p *scanProgress) update(s lakescan.Progress) {
+	if !p.on {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	now := time.Now()
+	if now.Sub(p.last) < 200*time.Millisecond && s.FilesDone < s.Files {
+		return
+	}
+	p.last, p.drawn = now, true
+	fmt.Fprint(p.w, "\r"+scanLine(s, now.Sub(p.start)))
+}
+
+// scanLine renders one progress line.
+func scanLine(s lakescan.Progress, elapsed time.Duration) string {
+	frac := float64(s.BytesDone) / float64(max(s.Bytes, 1))
+	const width = 30
+	bar := strings.Repeat("█", int(frac*width)) + strings.Repeat("░", width-int(frac*width))
+	rate := float64(s.BytesDone) / max(elapsed.Seconds(), 1e-9)
+	eta := "?"
+	if rate > 0 {
+		eta = time.Duration(float64(s.Bytes-s.BytesDone) / rate * float64(time.Second)).Round(time.Second).String()
+	}
+	const mb = 1 << 20
+	return fmt.Sprintf("scan %s %5.1f%% files %d/%d  %.1f/%.1f MiB  %.1f MiB/s  ETA %s ",
+		bar, 100*frac, s.FilesDone, s.Files, float64(s.BytesDone)/mb, float64(s.Bytes)/mb, rate/mb, eta)
+}
+
+func (p *scanProgress) done() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.drawn {
 		fmt.Fprintln(p.w)
 	}
 }

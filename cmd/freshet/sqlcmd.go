@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"time"
 
 	"github.com/freshet/freshet/cmd/freshet/repl"
 	"github.com/freshet/freshet/engine"
@@ -19,6 +20,8 @@ func runSQL(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 	dataDir := fs.String("data-dir", envOr("FRESHET_DATA_DIR", "./freshet-data"), "data directory of the embedded engine (env FRESHET_DATA_DIR)")
 	format := fs.String("format", "table", "output format: table, csv (with a header row), json (one object per line) or vertical")
 	earliest := fs.Bool("from-earliest", false, "start a push query (EMIT CHANGES) at the oldest record instead of the end of the stream")
+	fromFlag := fs.String("from", "", "keep a snapshot to event times at or after `T` (RFC 3339 or a date, UTC); over archive.<stream> only the partitions in range are read")
+	toFlag := fs.String("to", "", "keep a snapshot to event times before `T` (RFC 3339 or a date, UTC)")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, `Usage: freshet sql [flags] "STATEMENT"
 
@@ -45,6 +48,28 @@ Flags:`)
 		return errUsage
 	}
 	text := fs.Arg(0)
+	opts := repl.ExecOptions{FromEarliest: *earliest}
+	for _, b := range []struct {
+		name, val string
+		set       func(time.Time)
+	}{
+		{"--from", *fromFlag, func(t time.Time) { opts.EventTimeFrom = t }},
+		{"--to", *toFlag, func(t time.Time) { opts.EventTimeUntil = t.Add(-time.Millisecond) }}, // --to is exclusive
+	} {
+		if b.val == "" {
+			continue
+		}
+		ms, err := sql.ParseTimestamp(b.val)
+		if err != nil {
+			fmt.Fprintf(stderr, "freshet sql: %s: %v\n", b.name, err)
+			return errUsage
+		}
+		b.set(time.UnixMilli(ms).UTC())
+	}
+	if !opts.EventTimeFrom.IsZero() && !opts.EventTimeUntil.IsZero() && opts.EventTimeUntil.Before(opts.EventTimeFrom) {
+		fmt.Fprintln(stderr, "freshet sql: --to must be after --from")
+		return errUsage
+	}
 	var backend repl.Backend
 	if *server != "" {
 		backend = repl.NewRemote(*server)
@@ -65,8 +90,13 @@ Flags:`)
 		defer eng.Close()
 		backend = repl.NewEmbedded(eng, *dataDir)
 	}
+	bar := newScanProgress(stderr)
+	defer bar.done()
+	if *server == "" {
+		opts.Progress = bar.update
+	}
 	p := repl.NewPrinter(stdout, f)
-	err = backend.Exec(ctx, text, repl.ExecOptions{FromEarliest: *earliest}, p)
+	err = backend.Exec(ctx, text, opts, p)
 	if errors.Is(err, context.Canceled) && ctx.Err() != nil {
 		err = nil // Ctrl-C ends a push query
 	}

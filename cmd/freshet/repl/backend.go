@@ -4,6 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"strings"
+	"time"
+
+	"github.com/freshet/freshet/output/lakescan"
 )
 
 // Backend runs statements for the REPL: an engine in this process
@@ -31,6 +34,12 @@ type ExecOptions struct {
 	// FromEarliest starts a push query at the oldest retained record
 	// instead of the end of the stream.
 	FromEarliest bool
+	// EventTimeFrom and EventTimeUntil, when set, keep a snapshot to the
+	// records with event times in [EventTimeFrom, EventTimeUntil] (over
+	// the archive they also prune the files read). Embedded only.
+	EventTimeFrom, EventTimeUntil time.Time
+	// Progress, when set, follows a scan of the archive. Embedded only.
+	Progress func(lakescan.Progress)
 }
 
 // ResultWriter receives a statement's result. Printer is the one that

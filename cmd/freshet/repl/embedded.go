@@ -44,7 +44,8 @@ func (e *Embedded) Exec(ctx context.Context, text string, opts ExecOptions, out 
 	if err != nil {
 		return err
 	}
-	res, err := e.eng.ExecuteStatement(ctx, stmt, engine.ExecOptions{FromEarliest: opts.FromEarliest})
+	res, err := e.eng.ExecuteStatement(ctx, stmt, engine.ExecOptions{FromEarliest: opts.FromEarliest,
+		EventTimeFrom: opts.EventTimeFrom, EventTimeUntil: opts.EventTimeUntil, Progress: opts.Progress})
 	if err != nil {
 		return err
 	}

@@ -68,6 +68,9 @@ func (e *UnreachableError) Unwrap() error { return e.Err }
 // push query with newline-delimited JSON (the first line names the
 // columns), as httpapi documents.
 func (r *Remote) Exec(ctx context.Context, text string, opts ExecOptions, out ResultWriter) error {
+	if !opts.EventTimeFrom.IsZero() || !opts.EventTimeUntil.IsZero() {
+		return errors.New("event-time bounds (--from, --to) need the embedded engine, not --server")
+	}
 	body, err := json.Marshal(httpapi.Request{SQL: text, FromEarliest: opts.FromEarliest})
 	if err != nil {
 		return fmt.Errorf("encode request: %w", err)

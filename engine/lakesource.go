@@ -1,0 +1,286 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"strings"
+	"time"
+
+	"github.com/apache/arrow/go/v17/arrow"
+	"github.com/apache/arrow/go/v17/arrow/array"
+
+	"github.com/freshet/freshet/engine/decode"
+	"github.com/freshet/freshet/engine/eval"
+	"github.com/freshet/freshet/engine/exec"
+	"github.com/freshet/freshet/output/lakescan"
+	"github.com/freshet/freshet/sql"
+)
+
+// runArchiveQuery runs a snapshot query over a stream's lake (FROM
+// archive.<stream>): the lake scanner replaces the shard reader and the
+// decoder, and the same pipeline runs over its batches. The planner
+// refuses push and persistent queries over the archive.
+func (e *Engine) runArchiveQuery(ctx context.Context, q *sql.Query, o ExecOptions) (*Result, error) {
+	scan := q.Scan()
+	if q.Kind != sql.Snapshot {
+		return nil, fmt.Errorf("run query: archive.%s can only be read by a snapshot query", scan.Stream)
+	}
+	def, ok := e.catalog.Stream(scan.Stream)
+	if !ok {
+		return nil, fmt.Errorf("run query: stream %s does not exist", scan.Stream)
+	}
+	if def.Options.Archive == "" {
+		return nil, fmt.Errorf("run query: stream %s has no archive (CREATE STREAM … WITH (archive = '…'))", def.Name)
+	}
+	if e.opts.OpenArchive == nil {
+		return nil, fmt.Errorf("run query: archive.%s: this engine has no object stores configured (Options.OpenArchive)", def.Name)
+	}
+	store, err := e.opts.OpenArchive(ctx, def.Options.Archive)
+	if err != nil {
+		return nil, fmt.Errorf("run query: archive.%s at %s: %w", def.Name, def.Options.Archive, err)
+	}
+	nowMs := o.Now.UnixMilli()
+	pipe, err := exec.Build(q, exec.Env{Mem: e.opts.Mem, Now: func() int64 { return nowMs }, Mode: exec.Final})
+	if err != nil {
+		return nil, err
+	}
+	fields := make([]arrow.Field, len(pipe.Used()))
+	for i, u := range pipe.Used() {
+		c := scan.Output[u]
+		t, err := eval.ArrowType(c.Type)
+		if err != nil {
+			pipe.Close()
+			return nil, err
+		}
+		fields[i] = arrow.Field{Name: c.Name, Type: t, Nullable: true}
+	}
+	// The rows kept: ExecOptions' bounds exactly; the scan also prunes by
+	// the WHERE clause's bounds on the event time, which the filter applies.
+	keep := timeRange{from: math.MinInt64, to: math.MaxInt64}
+	if !o.EventTimeFrom.IsZero() {
+		keep.from = o.EventTimeFrom.UnixMilli()
+	}
+	if !o.EventTimeUntil.IsZero() {
+		keep.to = o.EventTimeUntil.UnixMilli() + 1 // EventTimeUntil is inclusive
+	}
+	prune := keep.intersect(whereTimeRange(q, def))
+	if prune.from >= prune.to {
+		prune = timeRange{from: 0, to: 0} // an empty range: no hour qualifies
+	}
+	qctx, cancel := context.WithCancel(e.ctx)
+	stopOnCaller := context.AfterFunc(ctx, cancel)
+	sc, err := lakescan.Open(qctx, lakescan.Options{
+		Store: store, Stream: def.Name, Schema: arrow.NewSchema(fields, nil),
+		From: prune.fromTime(), To: prune.toTime(), Mem: e.opts.Mem, Progress: o.Progress,
+	})
+	if err != nil {
+		stopOnCaller()
+		cancel()
+		pipe.Close()
+		return nil, fmt.Errorf("run query: %w", err)
+	}
+	res, batches, errc := streamResult(q.OutputSchema(), q.Kind, cancel)
+	emit := func(b exec.Batch) error {
+		select {
+		case batches <- b.Rec:
+			return nil
+		case <-qctx.Done():
+			b.Release()
+			return qctx.Err()
+		}
+	}
+	go func() {
+		defer stopOnCaller()
+		defer pipe.Close()
+		err := e.scanArchive(sc, pipe, keep, emit)
+		sc.Close()
+		close(batches)
+		if errors.Is(err, context.Canceled) {
+			err = nil
+		}
+		errc <- err
+	}()
+	return res, nil
+}
+
+// scanArchive pushes the scanner's batches through the pipeline and closes
+// its windows at the end.
+func (e *Engine) scanArchive(sc *lakescan.Scanner, pipe *exec.Pipeline, keep timeRange, emit func(exec.Batch) error) error {
+	for sc.Next() {
+		lb := sc.Batch()
+		b, err := e.keepRange(exec.Batch{Rec: lb.Rec, Times: lb.Times}, keep)
+		if err != nil {
+			return err
+		}
+		if b.Rec == nil {
+			continue
+		}
+		out, err := pipe.Push(b)
+		b.Release()
+		if err != nil {
+			return err
+		}
+		if err := emitAll(out, emit); err != nil {
+			return err
+		}
+		if pipe.Done() {
+			return nil
+		}
+	}
+	if err := sc.Err(); err != nil {
+		return err
+	}
+	out, err := pipe.Advance(math.MaxInt64)
+	if err != nil {
+		return err
+	}
+	return emitAll(out, emit)
+}
+
+// keepRange returns the rows of b with event times in r, as a batch the
+// caller releases (b itself, retained, when every row is in range; a zero
+// Batch when none is).
+func (e *Engine) keepRange(b exec.Batch, r timeRange) (exec.Batch, error) {
+	in := 0
+	for _, t := range b.Times {
+		if r.has(t) {
+			in++
+		}
+	}
+	switch in {
+	case len(b.Times):
+		b.Rec.Retain()
+		return b, nil
+	case 0:
+		return exec.Batch{}, nil
+	}
+	mb := array.NewBooleanBuilder(e.opts.Mem)
+	defer mb.Release()
+	times := make([]int64, 0, in)
+	for _, t := range b.Times {
+		mb.Append(r.has(t))
+		if r.has(t) {
+			times = append(times, t)
+		}
+	}
+	mask := mb.NewArray()
+	defer mask.Release()
+	rec, err := eval.Filter(e.opts.Mem, b.Rec, mask)
+	if err != nil {
+		return exec.Batch{}, err
+	}
+	return exec.Batch{Rec: rec, Times: times}, nil
+}
+
+// timeRange is an event-time range [from, to) in Unix ms;
+// math.MinInt64 and math.MaxInt64 are open bounds.
+type timeRange struct{ from, to int64 }
+
+func (r timeRange) has(t int64) bool { return t >= r.from && t < r.to }
+
+func (r timeRange) intersect(o timeRange) timeRange {
+	return timeRange{from: max(r.from, o.from), to: min(r.to, o.to)}
+}
+
+func (r timeRange) fromTime() time.Time {
+	if r.from == math.MinInt64 {
+		return time.Time{}
+	}
+	return time.UnixMilli(r.from).UTC()
+}
+
+func (r timeRange) toTime() time.Time {
+	if r.to == math.MaxInt64 {
+		return time.Time{}
+	}
+	return time.UnixMilli(r.to).UTC()
+}
+
+// whereTimeRange derives an event-time range from the WHERE clause: the
+// conjuncts that compare the event-time column (the stream's event_time
+// column, _event_time, or _arrival when the stream has no event-time
+// column) with a timestamp literal, or put it BETWEEN two. Anything else
+// leaves the range open; the filter still runs, so the range only needs to
+// contain every row the filter keeps.
+func whereTimeRange(q *sql.Query, def *sql.StreamDef) timeRange {
+	r := timeRange{from: math.MinInt64, to: math.MaxInt64}
+	var where *sql.Filter
+	for n := q.Root; n != nil; {
+		kids := n.Children()
+		if len(kids) == 0 {
+			break
+		}
+		if f, ok := n.(*sql.Filter); ok {
+			if _, isScan := kids[0].(*sql.Scan); isScan {
+				where = f
+			}
+		}
+		n = kids[0]
+	}
+	if where == nil {
+		return r
+	}
+	isTime := func(x sql.Expr) bool {
+		c, ok := x.(*sql.ColumnRef)
+		if !ok {
+			return false
+		}
+		switch {
+		case strings.EqualFold(c.Name, decode.ColEventTime):
+			return true
+		case def.Options.EventTime != "":
+			return strings.EqualFold(c.Name, def.Options.EventTime)
+		default:
+			return strings.EqualFold(c.Name, decode.ColArrival)
+		}
+	}
+	lit := func(x sql.Expr) (int64, bool) {
+		l, ok := x.(*sql.Literal)
+		if !ok || l.Value.Null || l.Value.Type != sql.Timestamp {
+			return 0, false
+		}
+		return l.Value.Int, true
+	}
+	var walk func(x sql.Expr)
+	walk = func(x sql.Expr) {
+		switch x := x.(type) {
+		case *sql.Binary:
+			if x.Op == sql.OpAnd {
+				walk(x.L)
+				walk(x.R)
+				return
+			}
+			op, col, v := x.Op, x.L, x.R
+			if _, ok := lit(x.L); ok {
+				col, v = x.R, x.L
+				op = map[sql.BinaryOp]sql.BinaryOp{sql.OpLt: sql.OpGt, sql.OpLe: sql.OpGe, sql.OpGt: sql.OpLt, sql.OpGe: sql.OpLe, sql.OpEq: sql.OpEq}[op]
+			}
+			t, ok := lit(v)
+			if !ok || !isTime(col) {
+				return
+			}
+			switch op {
+			case sql.OpGe:
+				r.from = max(r.from, t)
+			case sql.OpGt:
+				r.from = max(r.from, t+1)
+			case sql.OpLt:
+				r.to = min(r.to, t)
+			case sql.OpLe:
+				r.to = min(r.to, t+1)
+			case sql.OpEq:
+				r.from, r.to = max(r.from, t), min(r.to, t+1)
+			}
+		case *sql.Between:
+			lo, ok1 := lit(x.Lo)
+			hi, ok2 := lit(x.Hi)
+			if !x.Not && ok1 && ok2 && isTime(x.X) {
+				r.from, r.to = max(r.from, lo), min(r.to, hi+1)
+			}
+		}
+	}
+	walk(where.Cond)
+	return r
+}

@@ -1,0 +1,152 @@
+package engine_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/apache/arrow/go/v17/arrow"
+	"github.com/apache/arrow/go/v17/arrow/array"
+	"github.com/apache/arrow/go/v17/arrow/memory"
+
+	"github.com/freshet/freshet/engine"
+	"github.com/freshet/freshet/engine/decode"
+	"github.com/freshet/freshet/ingest"
+	"github.com/freshet/freshet/ingest/streamstore"
+	"github.com/freshet/freshet/output"
+	"github.com/freshet/freshet/output/filestore"
+	"github.com/freshet/freshet/output/lake"
+	"github.com/freshet/freshet/output/storeurl"
+)
+
+// BenchmarkArchiveScan runs grouped COUNT/SUM queries over N rows of
+// archived Parquet in a local directory (N from FRESHET_BENCH_ROWS,
+// default 5,000,000; 4 shards, 100 users, one row per 10 ms of event
+// time), and a one-hour range query that reads only its partition.
+//
+//	FRESHET_BENCH_ROWS=20000000 go test -run '^$' -bench BenchmarkArchiveScan ./engine/
+func BenchmarkArchiveScan(b *testing.B) {
+	n := 5_000_000
+	if v := os.Getenv("FRESHET_BENCH_ROWS"); v != "" {
+		var err error
+		if n, err = strconv.Atoi(v); err != nil {
+			b.Fatal(err)
+		}
+	}
+	dir := b.TempDir()
+	bytes := writeBenchLake(b, dir+"/lake", n)
+	b.Logf("%d rows, %.1f MiB of Parquet", n, float64(bytes)/(1<<20))
+	store, err := streamstore.Open(streamstore.Options{RetentionCheck: -1})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer store.Close()
+	eng, err := engine.Open(engine.Options{Store: store, Mem: memory.NewGoAllocator(),
+		OpenArchive: func(ctx context.Context, url string) (output.ObjectStore, error) {
+			return storeurl.Open(ctx, url, output.S3Config{})
+		}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer eng.Close()
+	res, err := eng.Execute(context.Background(), `CREATE STREAM clicks (user_id VARCHAR, qty BIGINT, price DOUBLE, ts TIMESTAMP)
+		WITH (shards = 4, event_time = 'ts', archive = 'file://`+dir+`/lake')`)
+	if err != nil {
+		b.Fatal(err)
+	}
+	res.Close()
+	perHour := int64(4 * 360_000) // rows in one hour of event time
+	for _, c := range []struct {
+		name, q string
+		rows    int64
+	}{
+		{"count-sum-by-user", `SELECT user_id, COUNT(*) AS n, SUM(qty) AS total FROM archive.clicks GROUP BY user_id`, int64(n)},
+		{"sum-double-by-user", `SELECT user_id, SUM(price) AS total FROM archive.clicks GROUP BY user_id`, int64(n)},
+		{"one-hour", `SELECT user_id, COUNT(*) AS n FROM archive.clicks WHERE ts >= '2026-11-22T10:00:00Z' AND ts < '2026-11-22T11:00:00Z' GROUP BY user_id`, min(int64(n), perHour)},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			for b.Loop() {
+				if got := drain(b, eng, c.q); got != 100 {
+					b.Fatalf("%d groups, want 100", got)
+				}
+			}
+			b.ReportMetric(float64(c.rows)*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
+		})
+	}
+}
+
+// writeBenchLake writes n rows of the stream clicks with lake.Writer and
+// returns the bytes stored.
+func writeBenchLake(b *testing.B, dir string, n int) int64 {
+	b.Helper()
+	fs, err := filestore.Open(dir)
+	if err != nil {
+		b.Fatal(err)
+	}
+	cols := []decode.Column{
+		{Name: "user_id", Type: arrow.BinaryTypes.String},
+		{Name: "qty", Type: arrow.PrimitiveTypes.Int64},
+		{Name: "price", Type: arrow.PrimitiveTypes.Float64},
+		{Name: "ts", Type: arrow.FixedWidthTypes.Timestamp_ms},
+	}
+	w, err := lake.NewWriter(fs, lake.Config{Stream: "clicks", Columns: cols})
+	if err != nil {
+		b.Fatal(err)
+	}
+	all := append(append([]decode.Column{}, cols...), decode.Metadata()...)
+	fields := make([]arrow.Field, len(all))
+	for i, c := range all {
+		fields[i] = arrow.Field{Name: c.Name, Type: c.Type, Nullable: true}
+	}
+	schema := arrow.NewSchema(fields, nil)
+	users := make([]string, 100)
+	for i := range users {
+		users[i] = fmt.Sprintf("u%d", i)
+	}
+	mem := memory.NewGoAllocator()
+	base := time.Date(2026, 11, 22, 10, 0, 0, 0, time.UTC).UnixMilli()
+	const shards, chunk = 4, 250_000 // rows per shard per flush
+	var total int64
+	next := make([]uint64, shards)
+	for done := 0; done < n; {
+		var batches []lake.Batch
+		for sh := range shards {
+			rows := min(chunk, (n-done+shards-1-sh)/shards)
+			if rows <= 0 {
+				continue
+			}
+			bld := array.NewRecordBuilder(mem, schema)
+			times := make([]int64, rows)
+			for i := range rows {
+				k := int64(next[sh]) // the shard's k-th row: event time base + 10 ms * k
+				ts := base + 10*k
+				times[i] = ts
+				bld.Field(0).(*array.StringBuilder).Append(users[(int(k)*7+sh)%100])
+				bld.Field(1).(*array.Int64Builder).Append(k % 1000)
+				bld.Field(2).(*array.Float64Builder).Append(float64(k%50) + 0.5)
+				bld.Field(3).(*array.TimestampBuilder).Append(arrow.Timestamp(ts))
+				bld.Field(4).(*array.StringBuilder).Append(users[int(k)%100])
+				bld.Field(5).(*array.StringBuilder).Append(ingest.ShardID(uint32(sh)))
+				bld.Field(6).(*array.StringBuilder).Append(ingest.SequenceNumber{Shard: uint32(sh), Offset: next[sh] + 1}.String())
+				bld.Field(7).(*array.TimestampBuilder).Append(arrow.Timestamp(ts + 5))
+				bld.Field(8).(*array.TimestampBuilder).Append(arrow.Timestamp(ts))
+				next[sh]++
+			}
+			batches = append(batches, lake.Batch{Shard: ingest.ShardID(uint32(sh)), Batch: decode.Batch{Record: bld.NewRecord(), EventTimes: times}})
+			bld.Release()
+			done += rows
+		}
+		res, err := w.Write(context.Background(), batches)
+		if err != nil {
+			b.Fatal(err)
+		}
+		total += res.Bytes
+		for _, bt := range batches {
+			bt.Record.Release()
+		}
+	}
+	return total
+}

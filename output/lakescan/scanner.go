@@ -1,0 +1,285 @@
+package lakescan
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"runtime"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/apache/arrow/go/v17/arrow"
+	"github.com/apache/arrow/go/v17/arrow/memory"
+
+	"github.com/freshet/freshet/engine/decode"
+	"github.com/freshet/freshet/output"
+)
+
+// Options describe a scan. Store, Stream and Schema are required; the zero
+// value of the rest works.
+type Options struct {
+	// Store is the archive, rooted at the stream's archive URL.
+	Store output.ObjectStore
+	// Stream names the stream; its files live under <Stream>/.
+	Stream string
+	// Schema lists the wanted columns, by name (the stream's declared
+	// columns and the metadata columns _partition_key, _shard, _sequence,
+	// _arrival, _event_time, matched case-insensitively), with the Arrow
+	// types the engine uses. Batches have exactly this schema. A column a
+	// file lacks reads as nulls.
+	Schema *arrow.Schema
+	// From and To bound the event time: [From, To). A zero time is an open
+	// bound. Pruning is by partition and row group only; see Batch.
+	From, To time.Time
+	// Parallelism is how many files are read at once (default GOMAXPROCS,
+	// at least 2).
+	Parallelism int
+	// BatchRows is the most rows of a batch (default 65,536).
+	BatchRows int
+	// Mem allocates what the scanner builds itself: null columns for
+	// columns a file lacks (default: the Go allocator). Decoded columns
+	// come from the Go allocator (see readFile).
+	Mem memory.Allocator
+	// Progress, when set, is called (from the reading goroutines, one call
+	// at a time) each time a file is finished.
+	Progress func(Progress)
+}
+
+// Progress counts the files of a scan and their bytes (object sizes).
+type Progress struct {
+	Files, FilesDone int
+	Bytes, BytesDone int64
+}
+
+// Stats describe what a scan did.
+type Stats struct {
+	// Files and Bytes are the data files the plan kept and their size.
+	Files int
+	Bytes int64
+	// RowGroups is the row groups of the opened files; RowGroupsSkipped
+	// those skipped by their _event_time statistics.
+	RowGroups, RowGroupsSkipped int
+	// Rows is the rows read.
+	Rows int64
+	// BytesRead counts the bytes of the ranged GETs; Requests counts them.
+	BytesRead, Requests int64
+}
+
+// Batch is a group of rows of one file.
+type Batch struct {
+	// Rec has the columns of Options.Schema. The Scanner owns it: it is
+	// valid until the next call of Next or Close (Retain it to keep it).
+	Rec arrow.Record
+	// Times holds each row's event time (_event_time, Unix ms).
+	Times []int64
+}
+
+// Scanner reads the rows of a stream's lake files. Use it as an
+// arrow RecordReader: for s.Next() { use s.Batch() }; then s.Err() and
+// s.Close(). It is driven by one goroutine; the files are read by others.
+type Scanner struct {
+	opts  Options
+	files []File
+	ctx   context.Context
+	stop  context.CancelFunc
+	// results[i] carries file i's batches, closed when the file is done.
+	results []chan fileBatch
+	cur     int
+	batch   Batch
+	err     error
+	started bool
+	wg      sync.WaitGroup
+
+	rowGroups, skipped, rows, bytesRead, requests atomic.Int64
+	progMu                                        sync.Mutex
+	prog                                          Progress
+}
+
+type fileBatch struct {
+	b   Batch
+	err error
+}
+
+// Open plans a scan: it lists the partitions the range allows and applies
+// the containment rule. No file is read before the first Next.
+func Open(ctx context.Context, opts Options) (*Scanner, error) {
+	if opts.Store == nil || opts.Stream == "" || opts.Schema == nil {
+		return nil, errors.New("lake scan: Store, Stream and Schema are required")
+	}
+	if opts.Parallelism <= 0 {
+		opts.Parallelism = max(runtime.GOMAXPROCS(0), 2)
+	}
+	if opts.BatchRows <= 0 {
+		opts.BatchRows = 1 << 16
+	}
+	if opts.Mem == nil {
+		opts.Mem = memory.NewGoAllocator()
+	}
+	for _, f := range opts.Schema.Fields() {
+		if err := checkType(f.Type); err != nil {
+			return nil, fmt.Errorf("lake scan %s: column %s: %w", opts.Stream, f.Name, err)
+		}
+	}
+	files, err := listFiles(ctx, opts.Store, opts.Stream, opts.From, opts.To)
+	if err != nil {
+		return nil, fmt.Errorf("lake scan %s: %w", opts.Stream, err)
+	}
+	s := &Scanner{opts: opts, files: files}
+	s.prog.Files = len(files)
+	for _, f := range files {
+		s.prog.Bytes += f.Size
+	}
+	s.ctx, s.stop = context.WithCancel(ctx)
+	return s, nil
+}
+
+// Files returns the files the scan reads, in key order.
+func (s *Scanner) Files() []File { return s.files }
+
+// Stats returns the scan's counters so far.
+func (s *Scanner) Stats() Stats {
+	st := Stats{Files: len(s.files), RowGroups: int(s.rowGroups.Load()), RowGroupsSkipped: int(s.skipped.Load()),
+		Rows: s.rows.Load(), BytesRead: s.bytesRead.Load(), Requests: s.requests.Load()}
+	for _, f := range s.files {
+		st.Bytes += f.Size
+	}
+	return st
+}
+
+// start launches the readers: at most Parallelism files are read at once,
+// taken in key order, so the file Next waits for is always being read.
+func (s *Scanner) start() {
+	s.started = true
+	s.results = make([]chan fileBatch, len(s.files))
+	for i := range s.results {
+		s.results[i] = make(chan fileBatch, 2)
+	}
+	slots := make(chan struct{}, s.opts.Parallelism)
+	s.wg.Add(1)
+	go func() {
+		defer s.wg.Done()
+		for i := range s.files {
+			select {
+			case slots <- struct{}{}:
+			case <-s.ctx.Done():
+				for _, ch := range s.results[i:] {
+					close(ch)
+				}
+				return
+			}
+			s.wg.Add(1)
+			go func() {
+				defer s.wg.Done()
+				defer func() { <-slots }()
+				defer close(s.results[i])
+				err := s.readFile(s.files[i], func(b Batch) bool {
+					select {
+					case s.results[i] <- fileBatch{b: b}:
+						return true
+					case <-s.ctx.Done():
+						b.Rec.Release()
+						return false
+					}
+				})
+				if err != nil {
+					select {
+					case s.results[i] <- fileBatch{err: err}:
+					case <-s.ctx.Done():
+					}
+					return
+				}
+				s.fileDone(s.files[i])
+			}()
+		}
+	}()
+}
+
+func (s *Scanner) fileDone(f File) {
+	if s.opts.Progress == nil {
+		return
+	}
+	s.progMu.Lock()
+	defer s.progMu.Unlock()
+	s.prog.FilesDone++
+	s.prog.BytesDone += f.Size
+	s.opts.Progress(s.prog)
+}
+
+// Next advances to the next batch; it returns false at the end or on an
+// error (see Err).
+func (s *Scanner) Next() bool {
+	s.releaseBatch()
+	if s.err != nil {
+		return false
+	}
+	if !s.started {
+		s.start()
+	}
+	for s.cur < len(s.results) {
+		fb, ok := <-s.results[s.cur]
+		if !ok {
+			s.cur++
+			continue
+		}
+		if fb.err != nil {
+			s.err = fb.err
+			return false
+		}
+		s.batch = fb.b
+		return true
+	}
+	if err := s.ctx.Err(); err != nil {
+		s.err = err
+	}
+	return false
+}
+
+// Batch returns the current batch.
+func (s *Scanner) Batch() Batch { return s.batch }
+
+// Err returns the error that ended the scan, if any.
+func (s *Scanner) Err() error { return s.err }
+
+func (s *Scanner) releaseBatch() {
+	if s.batch.Rec != nil {
+		s.batch.Rec.Release()
+	}
+	s.batch = Batch{}
+}
+
+// Close stops the readers and releases every batch not yet consumed.
+func (s *Scanner) Close() {
+	s.releaseBatch()
+	s.stop()
+	if s.started {
+		// Drain so that readers blocked on a full channel see ctx.Done.
+		done := make(chan struct{})
+		go func() { s.wg.Wait(); close(done) }()
+		for _, ch := range s.results[s.cur:] {
+			for fb := range ch {
+				if fb.b.Rec != nil {
+					fb.b.Rec.Release()
+				}
+			}
+		}
+		<-done
+	}
+}
+
+// checkType accepts the Arrow types lake files hold.
+func checkType(t arrow.DataType) error {
+	switch t.ID() {
+	case arrow.BOOL, arrow.INT64, arrow.FLOAT64, arrow.STRING:
+		return nil
+	case arrow.TIMESTAMP:
+		if t.(*arrow.TimestampType).Unit == arrow.Millisecond {
+			return nil
+		}
+	}
+	return fmt.Errorf("type %s is not in lake files", t)
+}
+
+// isEventTime reports whether name is the _event_time column.
+func isEventTime(name string) bool { return strings.EqualFold(name, decode.ColEventTime) }
