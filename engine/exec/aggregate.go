@@ -75,6 +75,24 @@ func (a *Aggregate) windowGroup(ws *winState, key uint32) *group {
 	return g
 }
 
+// plainGroup returns the group of key in an aggregation without windows,
+// through a dense index by key id (no hashing per row).
+func (a *Aggregate) plainGroup(key uint32) *group {
+	if int(key) < len(a.plain) {
+		if g := a.plain[key]; g != nil {
+			if a.mode == Updates {
+				a.changed = append(a.changed, g)
+			}
+			return g
+		}
+	} else {
+		a.plain = append(a.plain, make([]*group, int(key)+1-len(a.plain)+len(a.plain)/2)...)
+	}
+	g := a.groupFor(key, window.Window{})
+	a.plain[key] = g
+	return g
+}
+
 // groupID addresses a group: the key id and its window's start.
 type groupID struct {
 	key   uint32
@@ -101,6 +119,7 @@ type Aggregate struct {
 	groups   map[groupID]*group
 	byWin    map[window.Window]*winState // tumble/hop: the groups of each open window
 	recent   [4]*winState                // the windows used last, to skip the map lookup
+	plain    []*group                    // no window: key id → group
 	timeline *window.Timeline
 	sessions map[uint32]*window.SessionSet
 	sessAsg  window.Sessions
@@ -209,7 +228,7 @@ func (a *Aggregate) Push(b Batch) ([]Batch, error) {
 		}
 	default:
 		for i := 0; i < n; i++ {
-			g := a.groupFor(a.keyIDs[i], window.Window{})
+			g := a.plainGroup(a.keyIDs[i])
 			a.slots = append(a.slots, g.slot)
 		}
 		a.rows = nil
