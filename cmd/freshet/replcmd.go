@@ -14,7 +14,6 @@ import (
 	"github.com/chzyer/readline"
 
 	"github.com/freshet/freshet/cmd/freshet/repl"
-	"github.com/freshet/freshet/engine"
 	"github.com/freshet/freshet/sql"
 )
 
@@ -87,16 +86,11 @@ first error ends the run with exit status 1.`)
 	if *server != "" {
 		cfg.Backend = repl.NewRemote(*server)
 	} else {
-		store, err := openStore(&serveConfig{dataDir: *dataDir, maxShards: 1000, segmentSize: 64 << 20})
+		eng, closeEngine, err := openEmbedded(*dataDir)
 		if err != nil {
 			return err
 		}
-		defer store.Close()
-		eng, err := engine.Open(engine.Options{Store: store, OpenArchive: openArchive, Dir: engineDir(*dataDir)})
-		if err != nil {
-			return err
-		}
-		defer eng.Close()
+		defer closeEngine()
 		cfg.Backend = repl.NewEmbedded(eng, *dataDir)
 	}
 	if interactive {

@@ -11,7 +11,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/freshet/freshet/engine"
 	"github.com/freshet/freshet/engine/catalog"
 	"github.com/freshet/freshet/engine/rules"
 	"github.com/freshet/freshet/sql"
@@ -183,16 +182,11 @@ func rulesBacktest(ctx context.Context, args []string, stdout, stderr io.Writer)
 	if _, err := os.Stat(*dataDir); err != nil {
 		return fmt.Errorf("backtest: data directory: %w", err)
 	}
-	store, err := openStore(&serveConfig{dataDir: *dataDir, maxShards: 1000, segmentSize: 64 << 20})
+	eng, closeEngine, err := openEmbedded(*dataDir)
 	if err != nil {
 		return err
 	}
-	defer store.Close()
-	eng, err := engine.Open(engine.Options{Store: store, Dir: engineDir(*dataDir)})
-	if err != nil {
-		return err
-	}
-	defer eng.Close()
+	defer closeEngine()
 	cfg, err := rules.CheckFiles(files[0], eng.Catalog(), eng.Functions())
 	if err != nil {
 		fmt.Fprintln(stderr, err)

@@ -215,6 +215,22 @@ func openStore(c *serveConfig) (*streamstore.Store, error) {
 	return s, nil
 }
 
+// openEmbedded opens the store and engine of a data directory for a
+// command that runs in-process (the REPL, freshet sql, rules backtest);
+// close closes both.
+func openEmbedded(dataDir string) (eng *engine.Engine, close func(), err error) {
+	store, err := openStore(&serveConfig{dataDir: dataDir, maxShards: ingest.DefaultMaxShards, segmentSize: 64 << 20})
+	if err != nil {
+		return nil, nil, err
+	}
+	eng, err = engine.Open(engine.Options{Store: store, OpenArchive: openArchive, Dir: engineDir(dataDir)})
+	if err != nil {
+		store.Close()
+		return nil, nil, err
+	}
+	return eng, func() { eng.Close(); store.Close() }, nil
+}
+
 // openArchive opens the object store of an archive URL: S3 configured the
 // AWS way (AWS_REGION, AWS_ENDPOINT_URL_S3, AWS_ACCESS_KEY_ID, …), or a
 // local directory for file:// URLs.

@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/freshet/freshet/cmd/freshet/repl"
-	"github.com/freshet/freshet/engine"
 	"github.com/freshet/freshet/sql"
 )
 
@@ -78,16 +77,11 @@ Flags:`)
 		if _, err := sql.ParseOne(text); err != nil {
 			return err
 		}
-		store, err := openStore(&serveConfig{dataDir: *dataDir, maxShards: 1000, segmentSize: 64 << 20})
+		eng, closeEngine, err := openEmbedded(*dataDir)
 		if err != nil {
 			return err
 		}
-		defer store.Close()
-		eng, err := engine.Open(engine.Options{Store: store, OpenArchive: openArchive, Dir: engineDir(*dataDir)})
-		if err != nil {
-			return err
-		}
-		defer eng.Close()
+		defer closeEngine()
 		backend = repl.NewEmbedded(eng, *dataDir)
 	}
 	bar := newScanProgress(stderr)
