@@ -87,3 +87,51 @@ func TestArchiveDelivery(t *testing.T) {
 		t.Fatalf("after reopening: %v", got)
 	}
 }
+
+// TestAlterStreamAddsArchive: ALTER STREAM … SET (archive = …) adds a lake
+// to an existing stream, which then receives the records already retained.
+func TestAlterStreamAddsArchive(t *testing.T) {
+	lakeDir := t.TempDir()
+	store, err := streamstore.Open(streamstore.Options{RetentionCheck: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	eng, err := engine.Open(engine.Options{Store: store, Dir: t.TempDir(), Mem: memory.NewGoAllocator(),
+		OpenArchive: func(ctx context.Context, url string) (output.ObjectStore, error) {
+			return storeurl.Open(ctx, url, output.S3Config{})
+		}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer eng.Close()
+	ctx := context.Background()
+	res, err := eng.Execute(ctx, `CREATE STREAM s (id BIGINT)`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Close()
+	put(t, store, "s", []string{`{"id":1}`, `{"id":2}`})
+	if _, err := eng.Execute(ctx, `ALTER STREAM s SET (archive_partition_by = 'nope')`); err == nil || !strings.Contains(err.Error(), "unknown column") {
+		t.Fatalf("bad alter: %v", err)
+	}
+	res, err = eng.Execute(ctx, `ALTER STREAM s SET (archive = 'file://`+lakeDir+`', archive_buffer_interval = '1s')`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(res.Message, "altered: archive, archive_buffer_interval") {
+		t.Fatalf("alter: %q", res.Message)
+	}
+	res.Close()
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		desc := strings.Join(collect(t, eng, "DESCRIBE s"), "\n")
+		if strings.Contains(desc, "(archive delivered),2 records in 1 files") {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("not delivered:\n%s", desc)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}

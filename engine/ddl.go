@@ -67,6 +67,34 @@ func (e *Engine) createStream(ctx context.Context, s *sql.CreateStream) (*Result
 	return messageResult(msg), nil
 }
 
+// alterStream changes a stream's archive options and restarts its delivery
+// with them. A new archive URL starts from the oldest retained record.
+func (e *Engine) alterStream(s *sql.AlterStream) (*Result, error) {
+	def, ok := e.catalog.Stream(s.Name)
+	if !ok {
+		return nil, fmt.Errorf("alter stream: stream %s does not exist", s.Name)
+	}
+	opts, err := s.Apply(def)
+	if err != nil {
+		return nil, err
+	}
+	if opts.Archive != "" && e.opts.OpenArchive == nil {
+		return nil, fmt.Errorf("alter stream %s: this engine has no object stores configured", s.Name)
+	}
+	next := &sql.StreamDef{Name: def.Name, Columns: def.Columns, Options: opts}
+	e.stopArchive(def.Name, opts.Archive != def.Options.Archive)
+	if err := e.catalog.Update(next); err != nil {
+		return nil, err
+	}
+	e.mu.Lock()
+	err = e.startArchive(next)
+	e.mu.Unlock()
+	if err != nil {
+		return nil, err
+	}
+	return messageResult(fmt.Sprintf("Stream %s altered: %s.", s.Name, strings.Join(s.Keys, ", "))), nil
+}
+
 func (e *Engine) dropStream(ctx context.Context, s *sql.DropStream) (*Result, error) {
 	if _, ok := e.catalog.Stream(s.Name); !ok {
 		if s.IfExists {

@@ -196,6 +196,8 @@ func (e *Engine) ExecuteStatement(ctx context.Context, stmt sql.Statement, o Exe
 		return e.createStream(ctx, s)
 	case *sql.DropStream:
 		return e.dropStream(ctx, s)
+	case *sql.AlterStream:
+		return e.alterStream(s)
 	case *sql.ShowStreams:
 		return e.showStreams(ctx)
 	case *sql.Describe:

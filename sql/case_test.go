@@ -33,3 +33,21 @@ func TestSimpleCaseWidensEveryValue(t *testing.T) {
 		}
 	}
 }
+
+// TestAlterStreamApply: ALTER STREAM … SET checks its values against the
+// stream when applied.
+func TestAlterStreamApply(t *testing.T) {
+	def := &StreamDef{Name: "s", Columns: Schema{{Name: "country", Type: String}}, Options: DefaultStreamOptions()}
+	st, err := ParseOne(`ALTER STREAM s SET (archive = 'file:///lake', archive_partition_by = 'country', archive_compression = 'zstd')`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o, err := st.(*AlterStream).Apply(def)
+	if err != nil || o.Archive != "file:///lake" || o.ArchiveCompression != "zstd" || len(o.ArchivePartitionBy) != 1 || o.Shards != 1 {
+		t.Fatalf("apply: %+v %v", o, err)
+	}
+	st, _ = ParseOne(`ALTER STREAM s SET (archive_partition_by = 'city')`)
+	if _, err := st.(*AlterStream).Apply(def); err == nil || err.Error() != `line 1:44: archive_partition_by names unknown column "city" (columns: country)` {
+		t.Fatalf("bad column: %v", err)
+	}
+}

@@ -95,13 +95,17 @@ func parseStatement(src *source, toks []token) (st Statement, err *Error) {
 		}
 	case "(":
 		return parseSQL(src, toks)
-	case "replace", "update", "delete", "alter", "truncate", "rename", "set", "use",
+	case "alter":
+		if first.kind == tokIdent {
+			return p.alterStream()
+		}
+	case "replace", "update", "delete", "truncate", "rename", "set", "use",
 		"begin", "commit", "rollback", "start", "analyze", "optimize", "repair", "with", "call", "grant":
 		if first.kind == tokIdent {
 			return nil, p.errAt(first, "unsupported statement %s", strings.ToUpper(first.val))
 		}
 	}
-	return nil, p.errAt(first, "unknown statement %s (expected SELECT, INSERT, CREATE STREAM, DROP STREAM, SHOW STREAMS, SHOW QUERIES, SHOW ALERTS, DESCRIBE, EXPLAIN or STOP QUERY)", first.describe(src.text))
+	return nil, p.errAt(first, "unknown statement %s (expected SELECT, INSERT, CREATE STREAM, ALTER STREAM, DROP STREAM, SHOW STREAMS, SHOW QUERIES, SHOW ALERTS, DESCRIBE, EXPLAIN or STOP QUERY)", first.describe(src.text))
 }
 
 // span returns the Span of tokens [from, len).

@@ -129,13 +129,15 @@ func TestParseValid(t *testing.T) {
 var invalidStatements = []struct{ sql, err string }{
 	// Half-parsed DDL and other statements we do not run.
 	{"CREATE TABLE t (x INT) ENGINE=foo garbage", "line 1:8: unsupported statement CREATE TABLE (Freshet has streams: CREATE STREAM name (col TYPE, …) WITH (…))"},
-	{"ALTER TABLE t ADD COLUMN y INT", "line 1:1: unsupported statement ALTER"},
+	{"ALTER TABLE t ADD COLUMN y INT", "line 1:7: unsupported statement ALTER TABLE (Freshet has ALTER STREAM name SET (archive = …))"},
+	{"ALTER STREAM s SET (shards = 2)", `line 1:21: ALTER STREAM cannot set "shards" (it sets: archive, archive_buffer_interval, archive_buffer_size, archive_compression, archive_partition_by, archive_sse, archive_sse_kms_key_id)`},
+	{"ALTER STREAM s ADD (archive = 'x')", "line 1:16: expected SET, found \"ADD\""},
 	{"UPDATE t SET a = 1", "line 1:1: unsupported statement UPDATE"},
 	{"DELETE FROM t", "line 1:1: unsupported statement DELETE"},
 	{"REPLACE INTO t VALUES (1)", "line 1:1: unsupported statement REPLACE"},
 	{"DROP TABLE t", "line 1:6: unsupported statement DROP TABLE (use DROP STREAM name)"},
 	{"SHOW TABLES", "line 1:6: unsupported statement SHOW TABLES (use SHOW STREAMS, SHOW QUERIES or SHOW ALERTS)"},
-	{"frobnicate", `line 1:1: unknown statement "frobnicate" (expected SELECT, INSERT, CREATE STREAM, DROP STREAM, SHOW STREAMS, SHOW QUERIES, SHOW ALERTS, DESCRIBE, EXPLAIN or STOP QUERY)`},
+	{"frobnicate", `line 1:1: unknown statement "frobnicate" (expected SELECT, INSERT, CREATE STREAM, ALTER STREAM, DROP STREAM, SHOW STREAMS, SHOW QUERIES, SHOW ALERTS, DESCRIBE, EXPLAIN or STOP QUERY)`},
 	{"(CREATE TABLE t (a INT))", `line 1:2: syntax error near "CREATE"`},
 
 	// CREATE STREAM.

@@ -3,7 +3,7 @@ package sql
 import "time"
 
 // Statement is one parsed statement of a script: one of *CreateStream,
-// *DropStream, *ShowStreams, *ShowQueries, *ShowAlerts, *StopQuery, *Describe, *Explain,
+// *AlterStream, *DropStream, *ShowStreams, *ShowQueries, *ShowAlerts, *StopQuery, *Describe, *Explain,
 // *Insert, *InsertSelect or *Select.
 type Statement interface {
 	// Source returns the statement's text and where it starts.
@@ -190,6 +190,7 @@ type OrderItem struct {
 
 func (*CreateStream) statement() {}
 func (*DropStream) statement()   {}
+func (*AlterStream) statement()  {}
 func (*ShowStreams) statement()  {}
 func (*ShowQueries) statement()  {}
 func (*ShowAlerts) statement()   {}

@@ -98,6 +98,22 @@ func (c *Catalog) Create(d *sql.StreamDef) error {
 	return nil
 }
 
+// Update replaces a definition and saves the catalog.
+func (c *Catalog) Update(d *sql.StreamDef) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	old, ok := c.streams[d.Name]
+	if !ok {
+		return fmt.Errorf("alter stream %s: %w", d.Name, ErrNotFound)
+	}
+	c.streams[d.Name] = d
+	if err := c.saveLocked(); err != nil {
+		c.streams[d.Name] = old
+		return err
+	}
+	return nil
+}
+
 // Drop removes a definition and saves the catalog.
 func (c *Catalog) Drop(name string) error {
 	c.mu.Lock()
