@@ -92,4 +92,3 @@ func (p *stmtParser) alterStream() (Statement, *Error) {
 	}
 	return s, p.end()
 }
-
