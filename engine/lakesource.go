@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"strconv"
 	"strings"
 	"time"
 
@@ -73,7 +74,8 @@ func (e *Engine) runArchiveQuery(ctx context.Context, q *sql.Query, o ExecOption
 	stopOnCaller := context.AfterFunc(ctx, cancel)
 	sc, err := lakescan.Open(qctx, lakescan.Options{
 		Store: store, Stream: def.Name, Schema: arrow.NewSchema(fields, nil),
-		From: prune.fromTime(), To: prune.toTime(), Mem: e.opts.Mem, Progress: o.Progress,
+		From: prune.fromTime(), To: prune.toTime(), Partitions: wherePartitions(q, def),
+		Mem: e.opts.Mem, Progress: o.Progress,
 	})
 	if err != nil {
 		stopOnCaller()
@@ -196,6 +198,104 @@ func (r timeRange) toTime() time.Time {
 		return time.Time{}
 	}
 	return time.UnixMilli(r.to).UTC()
+}
+
+// wherePartitions derives, from the WHERE clause's conjuncts, the values
+// each partition field (archive_partition_by) may take: field = 'v' or
+// field IN ('v', 'w') on a VARCHAR or BIGINT column. Other conjuncts leave
+// a field open; the filter still runs, so this only limits what is read.
+func wherePartitions(q *sql.Query, def *sql.StreamDef) map[string]map[string]bool {
+	if len(def.Options.ArchivePartitionBy) == 0 {
+		return nil
+	}
+	where := scanFilter(q)
+	if where == nil {
+		return nil
+	}
+	isField := func(x sql.Expr) (string, bool) {
+		c, ok := x.(*sql.ColumnRef)
+		if !ok {
+			return "", false
+		}
+		for _, f := range def.Options.ArchivePartitionBy {
+			if strings.EqualFold(f, c.Name) {
+				return f, true
+			}
+		}
+		return "", false
+	}
+	text := func(x sql.Expr) (string, bool) {
+		l, ok := x.(*sql.Literal)
+		if !ok || l.Value.IsNull() {
+			return "", false
+		}
+		switch l.Value.Type {
+		case sql.String:
+			return l.Value.Str, true
+		case sql.Int64:
+			return strconv.FormatInt(l.Value.Int, 10), true
+		}
+		return "", false
+	}
+	out := map[string]map[string]bool{}
+	var walk func(x sql.Expr)
+	walk = func(x sql.Expr) {
+		switch x := x.(type) {
+		case *sql.Binary:
+			if x.Op == sql.OpAnd {
+				walk(x.L)
+				walk(x.R)
+				return
+			}
+			if x.Op != sql.OpEq {
+				return
+			}
+			f, ok := isField(x.L)
+			v, ok2 := text(x.R)
+			if !ok || !ok2 {
+				if f, ok = isField(x.R); !ok {
+					return
+				}
+				if v, ok2 = text(x.L); !ok2 {
+					return
+				}
+			}
+			out[f] = map[string]bool{v: true}
+		case *sql.In:
+			f, ok := isField(x.X)
+			if !ok || x.Not {
+				return
+			}
+			set := map[string]bool{}
+			for _, e := range x.List {
+				v, ok := text(e)
+				if !ok {
+					return
+				}
+				set[v] = true
+			}
+			out[f] = set
+		}
+	}
+	walk(where.Cond)
+	return out
+}
+
+// scanFilter returns the Filter right above the scan (the WHERE clause).
+func scanFilter(q *sql.Query) *sql.Filter {
+	for n := q.Root; n != nil; {
+		kids := n.Children()
+		if len(kids) == 0 {
+			return nil
+		}
+		if f, ok := n.(*sql.Filter); ok {
+			if _, isScan := kids[0].(*sql.Scan); isScan {
+				return f
+			}
+		}
+		n = kids[0]
+	}
+	return nil
 }
 
 // whereTimeRange derives an event-time range from the WHERE clause: the

@@ -25,7 +25,7 @@ import (
 // archivedEngine starts an engine whose stream clicks is archived to a
 // local directory, writes records over three hours to it (some out of
 // order, one undecodable) and waits until the lake holds them all.
-func archivedEngine(t *testing.T, mem memory.Allocator) (*engine.Engine, map[string]bool) {
+func archivedEngine(t *testing.T, mem memory.Allocator, with ...string) (*engine.Engine, map[string]bool) {
 	t.Helper()
 	store, err := streamstore.Open(streamstore.Options{RetentionCheck: -1})
 	if err != nil {
@@ -46,7 +46,7 @@ func archivedEngine(t *testing.T, mem memory.Allocator) (*engine.Engine, map[str
 		t.Fatal(err)
 	}
 	res, err := eng.Execute(context.Background(), `CREATE STREAM clicks (user_id VARCHAR, qty BIGINT, price DOUBLE, ts TIMESTAMP)
-		WITH (shards = 3, event_time = 'ts', archive = 'file://`+t.TempDir()+`/lake', archive_buffer_interval = '1s')`)
+		WITH (shards = 3, event_time = 'ts', archive = 'file://`+t.TempDir()+`/lake', archive_buffer_interval = '1s'`+strings.Join(with, "")+`)`)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -200,4 +200,28 @@ func resultRows(t *testing.T, res *engine.Result) []string {
 		}
 		rec.Release()
 	}
+}
+
+// TestArchivePartitionPruning: with archive_partition_by, a WHERE on the
+// field reads only the directories of the values it allows, and gives the
+// live stream's rows.
+func TestArchivePartitionPruning(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	eng, opened := archivedEngine(t, mem, ", archive_partition_by = 'user_id'")
+	q := `SELECT user_id, COUNT(*) AS n, SUM(qty) AS total FROM %s WHERE user_id IN ('u1', 'u3') AND qty > 10 GROUP BY user_id`
+	live := sorted(collect(t, eng, fmt.Sprintf(q, "clicks")))
+	archived := sorted(collect(t, eng, fmt.Sprintf(q, "archive.clicks")))
+	if len(live) != 3 || !slices.Equal(live, archived) {
+		t.Fatalf("live %v, archive %v", live, archived)
+	}
+	if len(opened) == 0 {
+		t.Fatal("no file read")
+	}
+	for k := range opened {
+		if !strings.Contains(k, "/user_id=u1/") && !strings.Contains(k, "/user_id=u3/") {
+			t.Errorf("read %s, outside the partitions asked for", k)
+		}
+	}
+	eng.Close()
+	mem.AssertSize(t, 0)
 }

@@ -27,7 +27,7 @@ const maxDayPrefixes = 62
 // listFiles lists the data files of stream that may hold rows with event
 // time in [from, to) (zero times are open bounds), in key order, with the
 // containment rule applied.
-func listFiles(ctx context.Context, store output.ObjectStore, stream string, from, to time.Time) ([]File, error) {
+func listFiles(ctx context.Context, store output.ObjectStore, stream string, from, to time.Time, parts map[string]map[string]bool) ([]File, error) {
 	root := lake.EscapeValue(stream) + "/"
 	var prefixes []string
 	if !from.IsZero() && !to.IsZero() {
@@ -59,7 +59,7 @@ func listFiles(ctx context.Context, store output.ObjectStore, stream string, fro
 			if err != nil {
 				continue // not a partition of this stream
 			}
-			if !hourInRange(hour, from, to) {
+			if !hourInRange(hour, from, to) || !fieldsAllowed(dir, parts) {
 				continue
 			}
 			files = append(files, File{Key: o.Key, Size: o.Size, Hour: hour})
@@ -68,6 +68,24 @@ func listFiles(ctx context.Context, store output.ObjectStore, stream string, fro
 	files = dropContained(files)
 	sort.Slice(files, func(i, j int) bool { return files[i].Key < files[j].Key })
 	return files, nil
+}
+
+// fieldsAllowed reports whether the field partitions of directory dir
+// (the field=value segments below hr=) are all allowed by parts.
+func fieldsAllowed(dir string, parts map[string]map[string]bool) bool {
+	if len(parts) == 0 {
+		return true
+	}
+	for _, seg := range strings.Split(dir, "/") {
+		field, value, ok := strings.Cut(seg, "=")
+		if !ok || field == "dt" || field == "hr" {
+			continue
+		}
+		if allowed, ok := parts[strings.ToLower(field)]; ok && !allowed[lake.UnescapeValue(value)] {
+			return false
+		}
+	}
+	return true
 }
 
 // hourInRange reports whether the hour starting at h meets [from, to).

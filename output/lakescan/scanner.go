@@ -33,6 +33,10 @@ type Options struct {
 	// From and To bound the event time: [From, To). A zero time is an open
 	// bound. Pruning is by partition and row group only; see Batch.
 	From, To time.Time
+	// Partitions prunes by the stream's partition fields (archive_partition_by):
+	// for a field it names, only directories field=value whose (unescaped)
+	// value is in the set are read. Files without the field are read.
+	Partitions map[string]map[string]bool
 	// Parallelism is how many files are read at once (default GOMAXPROCS,
 	// at least 2).
 	Parallelism int
@@ -122,7 +126,7 @@ func Open(ctx context.Context, opts Options) (*Scanner, error) {
 			return nil, fmt.Errorf("lake scan %s: column %s: %w", opts.Stream, f.Name, err)
 		}
 	}
-	files, err := listFiles(ctx, opts.Store, opts.Stream, opts.From, opts.To)
+	files, err := listFiles(ctx, opts.Store, opts.Stream, opts.From, opts.To, opts.Partitions)
 	if err != nil {
 		return nil, fmt.Errorf("lake scan %s: %w", opts.Stream, err)
 	}
