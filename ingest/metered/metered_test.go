@@ -5,6 +5,7 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/freshet/freshet/ingest"
 	"github.com/freshet/freshet/ingest/metered"
@@ -25,7 +26,9 @@ func TestConformance(t *testing.T) {
 }
 
 func TestCounts(t *testing.T) {
-	s, err := streamstore.Open(streamstore.Options{RetentionCheck: -1, Limits: ingest.Limits{ShardWriteLimits: true}})
+	// A stopped clock: the shard's write limit refills nothing during the test.
+	clock := storetest.NewClock(time.Date(2026, 11, 22, 10, 0, 0, 0, time.UTC))
+	s, err := streamstore.Open(streamstore.Options{RetentionCheck: -1, Limits: ingest.Limits{ShardWriteLimits: true}, Now: clock.Now})
 	if err != nil {
 		t.Fatal(err)
 	}
