@@ -306,19 +306,7 @@ func scanFilter(q *sql.Query) *sql.Filter {
 // contain every row the filter keeps.
 func whereTimeRange(q *sql.Query, def *sql.StreamDef) timeRange {
 	r := timeRange{from: math.MinInt64, to: math.MaxInt64}
-	var where *sql.Filter
-	for n := q.Root; n != nil; {
-		kids := n.Children()
-		if len(kids) == 0 {
-			break
-		}
-		if f, ok := n.(*sql.Filter); ok {
-			if _, isScan := kids[0].(*sql.Scan); isScan {
-				where = f
-			}
-		}
-		n = kids[0]
-	}
+	where := scanFilter(q)
 	if where == nil {
 		return r
 	}
