@@ -1,7 +1,10 @@
 package kinesisapi
 
 import (
+	"context"
 	"strings"
+
+	"github.com/freshet/freshet/ingest"
 )
 
 // Patterns of the Kinesis API model, quoted in validation messages.
@@ -133,4 +136,14 @@ func isDecimalDigits(s string) bool {
 		}
 	}
 	return s != ""
+}
+
+// describe resolves a stream reference and describes the stream.
+func (h *Handler) describe(ctx context.Context, ref streamRef) (string, ingest.StreamDescription, error) {
+	name, err := h.resolve(ref)
+	if err != nil {
+		return "", ingest.StreamDescription{}, err
+	}
+	d, err := h.store.DescribeStream(ctx, name)
+	return name, d, err
 }

@@ -339,11 +339,7 @@ func (h *Handler) updateShardCount(ctx context.Context, body, out []byte) ([]byt
 	if err := v.err(); err != nil {
 		return out, err
 	}
-	name, err := h.resolve(in.streamRef)
-	if err != nil {
-		return out, err
-	}
-	d, err := h.store.DescribeStream(ctx, name)
+	name, d, err := h.describe(ctx, in.streamRef)
 	if err != nil {
 		return out, err
 	}

@@ -128,11 +128,7 @@ func (h *Handler) listTags(ctx context.Context, body, out []byte) ([]byte, error
 	if err := v.err(); err != nil {
 		return out, err
 	}
-	name, err := h.resolve(in.streamRef)
-	if err != nil {
-		return out, err
-	}
-	d, err := h.store.DescribeStream(ctx, name)
+	_, d, err := h.describe(ctx, in.streamRef)
 	if err != nil {
 		return out, err
 	}
