@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strconv"
 	"testing"
 	"time"
@@ -28,6 +29,11 @@ import (
 // time), and a one-hour range query that reads only its partition.
 //
 //	FRESHET_BENCH_ROWS=20000000 go test -run '^$' -bench BenchmarkArchiveScan ./engine/
+//
+// With FRESHET_BENCH_DIR set, the lake is written to <dir>/lake and kept,
+// and a later run with the same row count reuses it (so that a profile
+// shows only the queries, and other engines can read the same files:
+// testdata/bench/duckdb-scan.mjs).
 func BenchmarkArchiveScan(b *testing.B) {
 	n := 5_000_000
 	if v := os.Getenv("FRESHET_BENCH_ROWS"); v != "" {
@@ -36,9 +42,12 @@ func BenchmarkArchiveScan(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
-	dir := b.TempDir()
-	bytes := writeBenchLake(b, dir+"/lake", n)
-	b.Logf("%d rows, %.1f MiB of Parquet", n, float64(bytes)/(1<<20))
+	dir := os.Getenv("FRESHET_BENCH_DIR")
+	if dir == "" {
+		dir = b.TempDir()
+	}
+	bytes := benchLake(b, dir, n)
+	b.Logf("%d rows, %.1f MiB of Parquet in %s/lake", n, float64(bytes)/(1<<20), dir)
 	store, err := streamstore.Open(streamstore.Options{RetentionCheck: -1})
 	if err != nil {
 		b.Fatal(err)
@@ -53,7 +62,7 @@ func BenchmarkArchiveScan(b *testing.B) {
 	}
 	defer eng.Close()
 	res, err := eng.Execute(context.Background(), `CREATE STREAM clicks (user_id VARCHAR, qty BIGINT, price DOUBLE, ts TIMESTAMP)
-		WITH (shards = 4, event_time = 'ts', archive = 'file://`+dir+`/lake')`)
+		WITH (shards = 4, event_time = 'ts', archive = 'file://`+filepath.Join(dir, "lake")+`')`)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -76,6 +85,28 @@ func BenchmarkArchiveScan(b *testing.B) {
 			b.ReportMetric(float64(c.rows)*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
 		})
 	}
+}
+
+// benchLake returns the bytes of a lake of n benchmark rows in dir/lake:
+// the one a marker file (dir/lake-rows) says is there, or a new one.
+func benchLake(b *testing.B, dir string, n int) int64 {
+	b.Helper()
+	marker := filepath.Join(dir, "lake-rows")
+	if data, err := os.ReadFile(marker); err == nil {
+		var rows, bytes int64
+		if _, err := fmt.Sscanf(string(data), "%d %d", &rows, &bytes); err == nil && rows == int64(n) {
+			return bytes
+		}
+	}
+	if err := os.RemoveAll(filepath.Join(dir, "lake")); err != nil {
+		b.Fatal(err)
+	}
+	os.Remove(marker)
+	bytes := writeBenchLake(b, filepath.Join(dir, "lake"), n)
+	if err := os.WriteFile(marker, fmt.Appendf(nil, "%d %d\n", n, bytes), 0o644); err != nil {
+		b.Fatal(err)
+	}
+	return bytes
 }
 
 // writeBenchLake writes n rows of the stream clicks with lake.Writer and
@@ -113,8 +144,9 @@ func writeBenchLake(b *testing.B, dir string, n int) int64 {
 	next := make([]uint64, shards)
 	for done := 0; done < n; {
 		var batches []lake.Batch
+		left := n - done // split evenly over the shards, as of this flush
 		for sh := range shards {
-			rows := min(chunk, (n-done+shards-1-sh)/shards)
+			rows := min(chunk, (left+shards-1-sh)/shards)
 			if rows <= 0 {
 				continue
 			}
