@@ -86,8 +86,11 @@ func (s *Scanner) readFile(f File, emit func(Batch) bool) (err error) {
 	// Parquet decoding allocates from the Go allocator, not Mem: the reader
 	// pools its column-chunk buffers and frees them by finalizer, and
 	// arrow-go v17's DELTA_BINARY_PACKED decoder never releases its block
-	// buffers, so a checked allocator would see both as leaks. The decoded
-	// arrays are garbage-collected Go memory; Mem allocates the rest.
+	// buffers, so a checked allocator would see both as leaks. Its page
+	// buffers must stay garbage-collected: the decoders free some while
+	// still reading them, which is harmless only there. The decoded arrays
+	// come from the scan's bufferPool, which recycles them once their batch
+	// is released; Mem allocates the rest.
 	pf, err := file.NewParquetReader(ra, file.WithReadProps(parquet.NewReaderProperties(memory.DefaultAllocator)))
 	if err != nil {
 		return err
@@ -132,7 +135,7 @@ func (s *Scanner) readFile(f File, emit func(Batch) bool) (err error) {
 		return nil
 	}
 
-	fr, err := pqarrow.NewFileReader(pf, pqarrow.ArrowReadProperties{BatchSize: int64(s.opts.BatchRows)}, memory.DefaultAllocator)
+	fr, err := pqarrow.NewFileReader(pf, pqarrow.ArrowReadProperties{BatchSize: int64(s.opts.BatchRows)}, &s.pool)
 	if err != nil {
 		return err
 	}

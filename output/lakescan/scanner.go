@@ -44,7 +44,8 @@ type Options struct {
 	BatchRows int
 	// Mem allocates what the scanner builds itself: null columns for
 	// columns a file lacks (default: the Go allocator). Decoded columns
-	// come from the Go allocator (see readFile).
+	// are Go memory that the scan recycles once their batch is released
+	// (see readFile).
 	Mem memory.Allocator
 	// Progress, when set, is called (from the reading goroutines, one call
 	// at a time) each time a file is finished.
@@ -95,6 +96,9 @@ type Scanner struct {
 	err     error
 	started bool
 	wg      sync.WaitGroup
+
+	// pool recycles the buffers of decoded batches (see readFile).
+	pool bufferPool
 
 	rowGroups, skipped, rows, bytesRead, requests atomic.Int64
 	progMu                                        sync.Mutex
