@@ -69,6 +69,9 @@
 // parquet-go, data page v1, Snappy by default (archive_compression: zstd,
 // gzip or none), column-chunk and page statistics (min/max/null count)
 // and page indexes, row groups cut at about 128 MiB of uncompressed data.
+// A STRING column with few distinct values in a file (at most half as
+// many as its rows, 65,536 and 1 MiB) is dictionary-encoded in that file
+// (RLE_DICTIONARY); others are DELTA_LENGTH_BYTE_ARRAY.
 //
 // # Reading the lake (for bounded queries)
 //

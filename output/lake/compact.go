@@ -220,6 +220,9 @@ func mergeFiles(ctx context.Context, store output.ObjectStore, files []dataFile,
 				parquet.DataPageVersion(1),
 				parquet.DataPageStatistics(true),
 				parquet.MaxRowsPerRowGroup(1<<40),
+				// The schema is the first file's: a column it holds
+				// dictionary-encoded may have many values in later files.
+				parquet.DictionaryMaxBytes(maxDictBytes),
 			)
 		} else if !parquet.EqualNodes(schema, pf.Schema()) {
 			return nil, fmt.Errorf("merge %s: schema differs from %s", f.Key, files[0].Key)

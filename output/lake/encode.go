@@ -43,26 +43,47 @@ type rowRef struct {
 // input record, so how the rows were batched does not change the bytes.
 const chunkRows = 1024
 
-// encoder writes Parquet files of one schema.
+// encoder writes Parquet files of one set of columns.
 type encoder struct {
 	cols          []column
-	schema        *parquet.Schema
 	codec         compress.Codec
 	rowGroupBytes int64
 	vals          []parquet.Value
+	// schemas caches the Parquet schema of each choice of dictionary
+	// columns (see dictColumns), keyed by the choice as text.
+	schemas map[string]*parquet.Schema
 }
 
 func newEncoder(cols []column, codec compress.Codec, rowGroupBytes int64) *encoder {
-	return &encoder{cols: cols, schema: parquetSchema(cols), codec: codec, rowGroupBytes: rowGroupBytes}
+	return &encoder{cols: cols, codec: codec, rowGroupBytes: rowGroupBytes}
 }
 
 // clone returns an encoder of the same files with its own scratch space.
 func (e *encoder) clone() *encoder {
-	return &encoder{cols: e.cols, schema: e.schema, codec: e.codec, rowGroupBytes: e.rowGroupBytes}
+	return newEncoder(e.cols, e.codec, e.rowGroupBytes)
 }
 
-func (e *encoder) newWriter(buf *bytes.Buffer) *parquet.Writer {
-	return parquet.NewWriter(buf, e.schema,
+// schema returns the Parquet schema with the dictionary columns dict.
+func (e *encoder) schema(dict []bool) *parquet.Schema {
+	key := make([]byte, len(dict))
+	for i, d := range dict {
+		if d {
+			key[i] = 1
+		}
+	}
+	s := e.schemas[string(key)]
+	if s == nil {
+		if e.schemas == nil {
+			e.schemas = map[string]*parquet.Schema{}
+		}
+		s = parquetSchema(e.cols, dict)
+		e.schemas[string(key)] = s
+	}
+	return s
+}
+
+func (e *encoder) newWriter(buf *bytes.Buffer, schema *parquet.Schema) *parquet.Writer {
+	return parquet.NewWriter(buf, schema,
 		parquet.Compression(e.codec),
 		parquet.CreatedBy("freshet", "1", ""),
 		parquet.DataPageVersion(1),
@@ -81,7 +102,7 @@ func (e *encoder) encode(recs []arrow.Record, refs []rowRef) ([]byte, error) {
 		}
 	}
 	var buf bytes.Buffer
-	w := e.newWriter(&buf)
+	w := e.newWriter(&buf, e.schema(dictColumns(e.cols, recs, refs)))
 	var groupBytes int64
 	for start := 0; start < len(refs); start += chunkRows {
 		chunk := refs[start:min(start+chunkRows, len(refs))]

@@ -93,8 +93,9 @@ func kindOf(t arrow.DataType) (kind, error) {
 	return 0, fmt.Errorf("type %s cannot be archived", t)
 }
 
-// parquetSchema is the Parquet schema of the columns, in their order.
-func parquetSchema(cols []column) *parquet.Schema {
+// parquetSchema is the Parquet schema of the columns, in their order;
+// the string columns dict marks are dictionary-encoded (nil: none).
+func parquetSchema(cols []column, dict []bool) *parquet.Schema {
 	fields := make(orderedGroup, len(cols))
 	for i, c := range cols {
 		var n parquet.Node
@@ -107,6 +108,9 @@ func parquetSchema(cols []column) *parquet.Schema {
 			n = parquet.Leaf(parquet.DoubleType)
 		case kindString:
 			n = parquet.String()
+			if dict != nil && dict[i] {
+				n = parquet.Encoded(n, &parquet.RLEDictionary)
+			}
 		case kindTimestamp:
 			n = parquet.TimestampAdjusted(parquet.Millisecond, true)
 		}
