@@ -214,6 +214,28 @@ func (a *Accumulators) Merge(dst, src uint32) error {
 	return nil
 }
 
+// MergeAfter is Merge for a src that folded rows coming after all of
+// dst's, as when the parts of one input are aggregated apart and then
+// combined in order: LAST then takes src's value when the event times tie,
+// as Update would have over the rows in order. Every other function merges
+// as in Merge.
+func (a *Accumulators) MergeAfter(dst, src uint32) error {
+	if err := a.checkSlots([]uint32{dst, src}); err != nil {
+		return fmt.Errorf("agg: merge: %w", err)
+	}
+	if dst == src {
+		return nil
+	}
+	for _, acc := range a.accs {
+		if fl, ok := acc.(*firstLastAcc); ok && fl.last {
+			fl.mergeAfter(dst, src)
+			continue
+		}
+		acc.merge(dst, src)
+	}
+	return nil
+}
+
 // Reset empties slot, which may then stand for another group.
 func (a *Accumulators) Reset(slot uint32) error {
 	if err := a.checkSlots([]uint32{slot}); err != nil {

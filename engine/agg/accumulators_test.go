@@ -2,6 +2,7 @@ package agg
 
 import (
 	"errors"
+	"fmt"
 	"math"
 	"testing"
 
@@ -292,6 +293,70 @@ func TestMergeTies(t *testing.T) {
 	}
 	if err := sameList(got[1], []any{1, 4, 5}); err != nil {
 		t.Errorf("last: %v", err)
+	}
+}
+
+// MergeAfter of the state of a prefix of the rows and of the rest gives
+// what updating with all of them in order gives, LAST's ties included;
+// the merged-away slot is left empty.
+func TestMergeAfter(t *testing.T) {
+	specs := []Spec{
+		{Func: "count"}, spec("sum", tInt), spec("min", tString), spec("max", tInt), spec("first", tInt), spec("last", tInt),
+		spec("last", tString), distinct("count", tInt), spec("approx_count_distinct", tInt), pct(tInt, 0.5),
+	}
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	const n = 200
+	ints, strs := make([]any, n), make([]any, n)
+	times := make([]int64, n)
+	for i := range n {
+		ints[i], strs[i] = i, fmt.Sprint(i%13)
+		times[i] = int64(i % 4) // many ties, across the split too
+	}
+	ci, cs := column(t, mem, tInt, ints...), column(t, mem, tString, strs...)
+	defer releaseAll([]arrow.Array{ci, cs})
+	args := []arrow.Array{nil, ci, cs, ci, ci, ci, cs, ci, ci, ci}
+	a, err := NewAccumulators(mem, specs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.Grow(3)
+	all, head, tail := make([]uint32, n), make([]int32, 0, n), make([]int32, 0, n)
+	for i := range n {
+		if i < 77 {
+			head = append(head, int32(i))
+		} else {
+			tail = append(tail, int32(i))
+		}
+	}
+	if err := a.Update(all, args, times, nil); err != nil {
+		t.Fatal(err)
+	}
+	for _, part := range []struct {
+		slot uint32
+		rows []int32
+	}{{1, head}, {2, tail}} {
+		slots := make([]uint32, len(part.rows))
+		for i := range slots {
+			slots[i] = part.slot
+		}
+		if err := a.Update(slots, args, times, part.rows); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := a.MergeAfter(1, 2); err != nil {
+		t.Fatal(err)
+	}
+	for i, vals := range results(t, a, []uint32{0, 1, 2}) {
+		if err := sameList(vals[1:2], vals[0:1]); err != nil {
+			t.Errorf("%s: merged: %v", specs[i], err)
+		}
+		if err := sameList(vals[2:3], []any{emptyResult(specs[i])}); err != nil {
+			t.Errorf("%s: merged-away slot not empty: %v", specs[i], err)
+		}
+	}
+	if err := a.MergeAfter(0, 3); err == nil {
+		t.Error("MergeAfter of a slot out of range: no error")
 	}
 }
 

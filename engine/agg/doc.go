@@ -15,7 +15,11 @@
 //     row of a hopping window going to several slots (Update takes repeated
 //     rows);
 //   - session windows: a slot per session; when a row bridges two sessions
-//     Merge folds one slot into the other.
+//     Merge folds one slot into the other;
+//   - a bounded scan aggregated in parts (one per file, in parallel): each
+//     part has its own KeyTable and Accumulators, and MergeAfter folds the
+//     parts' slots into the final ones in input order, which gives what
+//     one pass over the rows would (LAST's ties included).
 //
 // A slot whose window has fired is emitted (Results), then Reset and
 // reused; a key no window holds any more can be released from the KeyTable

@@ -85,6 +85,17 @@ func (a *firstLastAcc) merge(dst, src uint32) {
 	a.reset(src)
 }
 
+// mergeAfter is LAST's merge of a src whose rows came after dst's: of
+// equal times src's value is the later seen.
+func (a *firstLastAcc) mergeAfter(dst, src uint32) {
+	if a.has.get(src) && (!a.has.get(dst) || a.times[src] >= a.times[dst]) {
+		a.times[dst] = a.times[src]
+		a.has.set(dst)
+		a.vals.move(dst, src)
+	}
+	a.reset(src)
+}
+
 func (a *firstLastAcc) reset(slot uint32) {
 	a.times[slot] = 0
 	a.has.unset(slot)
