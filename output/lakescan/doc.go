@@ -17,6 +17,11 @@
 // the parallelism, so a scan is deterministic (floating-point sums, FIRST
 // and LAST give the same answer every time).
 //
+// Fold is the other way to consume a scan: each file's batches go to a
+// Folder in the goroutine that reads the file (a partial aggregation, say)
+// and the Folders come back in file-key order, so the work on the rows is
+// parallel too and the result still deterministic.
+//
 // Pruning is conservative: a batch may still hold rows outside the range
 // (those of a row group that straddles a bound); callers filter rows.
 package lakescan
