@@ -35,6 +35,11 @@ type Pipeline struct {
 	scanSchema *arrow.Schema
 	// Output is the schema of the batches the pipeline produces.
 	Output *arrow.Schema
+
+	// chain is the plan's nodes from the root down to the scan, and env
+	// what it was built with, for NewPartial.
+	chain []sql.Node
+	env   Env
 }
 
 // Build turns a planned query into a pipeline.
@@ -60,7 +65,7 @@ func Build(q *sql.Query, env Env) (*Pipeline, error) {
 	if err != nil {
 		return nil, fmt.Errorf("build pipeline: %w", err)
 	}
-	p := &Pipeline{mem: env.Mem, scan: scan, scanSchema: scanSchema, Output: out}
+	p := &Pipeline{mem: env.Mem, scan: scan, scanSchema: scanSchema, Output: out, chain: chain, env: env}
 	ee := eval.Env{Mem: env.Mem, Now: env.Now}
 	for i := len(chain) - 2; i >= 0; i-- {
 		op, err := buildOp(chain[i], ee, env)
