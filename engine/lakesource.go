@@ -110,6 +110,9 @@ func (e *Engine) runArchiveQuery(ctx context.Context, q *sql.Query, o ExecOption
 // scanArchive pushes the scanner's batches through the pipeline and closes
 // its windows at the end.
 func (e *Engine) scanArchive(sc *lakescan.Scanner, pipe *exec.Pipeline, keep timeRange, emit func(exec.Batch) error) error {
+	if pipe.Splits() {
+		return e.foldArchive(sc, pipe, keep, emit)
+	}
 	for sc.Next() {
 		lb := sc.Batch()
 		b, err := e.keepRange(exec.Batch{Rec: lb.Rec, Times: lb.Times}, keep)

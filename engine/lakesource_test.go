@@ -116,6 +116,8 @@ func TestArchiveBacktest(t *testing.T) {
 		 FROM %s GROUP BY user_id, HOP(ts, INTERVAL 10 MINUTE, INTERVAL 30 MINUTE)`,
 		`SELECT COUNT(*) AS n, SUM(qty) AS total, MIN(_sequence) AS first FROM %s WHERE qty %% 3 = 1 AND user_id != 'u2'`,
 		`SELECT user_id, qty, _partition_key, _shard, _arrival, ts FROM %s WHERE qty < 40`,
+		`SELECT user_id, COUNT(*) AS n, SUM(qty) AS total, MIN(price) AS lo, MAX(_sequence) AS hi, COUNT(DISTINCT _shard) AS shards,
+		 AVG(price) AS ap FROM %s WHERE price > 2 GROUP BY user_id HAVING n > 10 ORDER BY total DESC LIMIT 3`,
 	}
 	for _, q := range queries {
 		live := sorted(collect(t, eng, fmt.Sprintf(q, "clicks")))
