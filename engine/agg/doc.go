@@ -62,7 +62,10 @@
 // and so are all NaNs. Key columns are hashed vectorised (SplitMix64 for
 // fixed-width values, XXH3 for strings) into an open-addressing table of
 // ids with linear probing; the keys themselves are stored columnar in Go
-// memory, strings in one byte slice.
+// memory, strings in one byte slice. A VARCHAR key column may come as a
+// dictionary array (int32 indices into String values, as Parquet readers
+// give dictionary-encoded columns): its values are hashed once per batch,
+// and a one-column key is looked up once per distinct index.
 //
 // # Checkpoints
 //

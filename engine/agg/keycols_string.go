@@ -28,6 +28,7 @@ type stringKeys struct {
 	refs    []uint64
 	garbage int // bytes of data that no ref points to
 	cur     *array.String
+	dict    *dictRows // instead of cur, when the batch is dictionary-encoded
 }
 
 func (c *stringKeys) get(id uint32) string {
@@ -44,6 +45,9 @@ func (c *stringKeys) eqString(id uint32, s string) bool {
 }
 
 func (c *stringKeys) bind(arr arrow.Array) error {
+	if d, ok := arr.(*array.Dictionary); ok {
+		return c.bindDict(d)
+	}
 	if err := checkType(arr, arrow.BinaryTypes.String); err != nil {
 		return err
 	}
@@ -62,9 +66,13 @@ func (c *stringKeys) bind(arr arrow.Array) error {
 	return nil
 }
 
-func (c *stringKeys) unbind() { c.cur, c.in = nil, validity{} }
+func (c *stringKeys) unbind() { c.cur, c.dict, c.in = nil, nil, validity{} }
 
 func (c *stringKeys) hash(rows []int32, h []uint64, first bool) {
+	if c.dict != nil {
+		c.hashDict(rows, h, first)
+		return
+	}
 	for i, r := range rows {
 		x := uint64(nullHash)
 		if !c.in.null(r) {
@@ -78,14 +86,14 @@ func (c *stringKeys) equal(id uint32, row int32) bool {
 	if eq, done := c.eqNull(id, row); done {
 		return eq
 	}
-	return c.eqString(id, c.cur.Value(int(row)))
+	return c.eqString(id, c.value(row))
 }
 
 func (c *stringKeys) store(id uint32, row int32) {
 	null := c.in.null(row)
 	s := ""
 	if !null {
-		s = c.cur.Value(int(row))
+		s = c.value(row)
 	}
 	putKey(c, id, s, null)
 }

@@ -44,6 +44,7 @@ type KeyTable struct {
 	shift    uint     // 32 - log2(len(entries))
 	hashes   []uint64 // scratch
 	iota     []int32  // scratch: 0, 1, 2, …
+	dictIDs  []uint32 // scratch of lookupDict
 }
 
 // NewKeyTable returns an empty table for keys of the given column types:
@@ -95,12 +96,16 @@ func (kt *KeyTable) Types() []arrow.DataType { return slices.Clone(kt.types) }
 // row: keys holds one array per key column, all of one length; rows selects
 // the rows (nil: all, in order), and dst[i] is the id of row rows[i]. Keys
 // not seen before get new ids: the most recently released id, else Len().
-// The arrays are not retained.
+// A VARCHAR key column may be given as a dictionary array (int32 indices
+// into String values). The arrays are not retained.
 func (kt *KeyTable) Lookup(keys []arrow.Array, rows []int32, dst []uint32) ([]uint32, error) {
 	rows, err := kt.bind(keys, rows)
 	defer kt.unbind()
 	if err != nil {
 		return dst, fmt.Errorf("agg: key lookup: %w", err)
+	}
+	if sk, ok := kt.cols[0].(*stringKeys); ok && len(kt.cols) == 1 && sk.dict != nil {
+		return kt.lookupDict(sk, rows, dst)
 	}
 	kt.hashes = resize(kt.hashes, len(rows))
 	for c, col := range kt.cols {
