@@ -83,6 +83,9 @@ func selection(mask arrow.Array) []int32 {
 
 // take copies the rows sel of col into a new array.
 func take(mem memory.Allocator, col arrow.Array, sel []int32) (arrow.Array, error) {
+	if d, ok := col.(*array.Dictionary); ok {
+		return takeDictionary(mem, d, sel)
+	}
 	n := len(sel)
 	dt := col.DataType()
 	if col.NullN() == col.Len() {
