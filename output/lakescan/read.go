@@ -135,29 +135,48 @@ func (s *Scanner) readFile(f File, emit func(Batch) bool) (err error) {
 		return nil
 	}
 
-	fr, err := pqarrow.NewFileReader(pf, pqarrow.ArrowReadProperties{BatchSize: int64(s.opts.BatchRows)}, &s.pool)
+	props, perGroup := s.readProps(md, leaves, groups)
+	fr, err := pqarrow.NewFileReader(pf, props, &s.pool)
 	if err != nil {
 		return err
 	}
+	runs := [][]int{groups}
+	if perGroup {
+		runs = runs[:0]
+		for _, g := range groups {
+			runs = append(runs, []int{g})
+		}
+	}
+	for _, run := range runs {
+		if more, err := s.readGroups(fr, leaves, run, emit); !more || err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// readGroups reads the leaves of row groups into batches for emit; more
+// is false when emit or the context stopped the scan.
+func (s *Scanner) readGroups(fr *pqarrow.FileReader, leaves, groups []int, emit func(Batch) bool) (more bool, err error) {
 	rr, err := fr.GetRecordReader(s.ctx, leaves, groups)
 	if err != nil {
-		return err
+		return false, err
 	}
 	defer rr.Release()
 	for rr.Next() {
 		b, err := s.convert(rr.Record())
 		if err != nil {
-			return err
+			return false, err
 		}
-		s.rows.Add(int64(len(b.Times)))
+		s.rows.Add(b.Rec.NumRows())
 		if !emit(b) {
-			return s.ctx.Err()
+			return false, s.ctx.Err()
 		}
 	}
 	if err := rr.Err(); err != nil && !errors.Is(err, io.EOF) {
-		return err
+		return false, err
 	}
-	return nil
+	return true, nil
 }
 
 // groupOutside reports whether a row group's _event_time statistics show
@@ -227,11 +246,14 @@ func (s *Scanner) convert(rec arrow.Record) (Batch, error) {
 			nd := array.NewData(fd.Type, d.Len(), d.Buffers(), nil, d.NullN(), d.Offset())
 			cols[i] = array.MakeFromData(nd)
 			nd.Release()
+		case got.DataType().ID() == arrow.DICTIONARY && s.dictionary(fd.Name):
+			got.Retain()
+			cols[i] = got
 		case got.DataType().ID() == arrow.LARGE_STRING && fd.Type.ID() == arrow.STRING:
 			return Batch{}, fmt.Errorf("column %s: large strings are not supported", fd.Name)
 		default:
 			return Batch{}, fmt.Errorf("column %s is %s in the file, not %s", fd.Name, got.DataType(), fd.Type)
 		}
 	}
-	return Batch{Rec: array.NewRecord(want, cols, int64(n)), Times: times}, nil
+	return Batch{Rec: array.NewRecord(schemaOf(want, cols), cols, int64(n)), Times: times}, nil
 }

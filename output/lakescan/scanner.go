@@ -27,8 +27,8 @@ type Options struct {
 	// Schema lists the wanted columns, by name (the stream's declared
 	// columns and the metadata columns _partition_key, _shard, _sequence,
 	// _arrival, _event_time, matched case-insensitively), with the Arrow
-	// types the engine uses. Batches have exactly this schema. A column a
-	// file lacks reads as nulls.
+	// types the engine uses. Batches have exactly this schema (but see
+	// Dictionary). A column a file lacks reads as nulls.
 	Schema *arrow.Schema
 	// From and To bound the event time: [From, To). A zero time is an open
 	// bound. Pruning is by partition and row group only; see Batch.
@@ -37,6 +37,13 @@ type Options struct {
 	// for a field it names, only directories field=value whose (unescaped)
 	// value is in the set are read. Files without the field are read.
 	Partitions map[string]map[string]bool
+	// Dictionary names string columns of Schema that the caller takes as
+	// dictionary arrays too (int32 indices into String values): from a
+	// file whose chunks of such a column are dictionary-encoded, the
+	// column comes as a dictionary array, and the batch's schema says so;
+	// from other files, as Schema says. Decoding only the indices is
+	// much cheaper than decoding every string.
+	Dictionary []string
 	// Parallelism is how many files are read at once (default GOMAXPROCS,
 	// at least 2).
 	Parallelism int
@@ -74,8 +81,9 @@ type Stats struct {
 
 // Batch is a group of rows of one file.
 type Batch struct {
-	// Rec has the columns of Options.Schema. The Scanner owns it: it is
-	// valid until the next call of Next or Close (Retain it to keep it).
+	// Rec has the columns of Options.Schema, but for the Dictionary
+	// columns read as dictionaries. The Scanner owns it: it is valid until
+	// the next call of Next or Close (Retain it to keep it).
 	Rec arrow.Record
 	// Times holds each row's event time (_event_time, Unix ms).
 	Times []int64
