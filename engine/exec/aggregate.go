@@ -103,13 +103,16 @@ type groupID struct {
 // functions. Its output is the keys, window_start and window_end when
 // windowed, then one column per aggregate.
 type Aggregate struct {
-	mem    memory.Allocator
-	keys   []eval.Evaluator
-	args   []eval.Evaluator // nil entries for COUNT(*)
-	keyTab *agg.KeyTable
-	accs   *agg.Accumulators
-	schema *arrow.Schema
-	mode   AggMode
+	mem  memory.Allocator
+	keys []eval.Evaluator
+	// keyCols is, in a Partial, the scan column of each key that is a bare
+	// column (else -1), which may come as a dictionary array; nil elsewhere.
+	keyCols []int
+	args    []eval.Evaluator // nil entries for COUNT(*)
+	keyTab  *agg.KeyTable
+	accs    *agg.Accumulators
+	schema  *arrow.Schema
+	mode    AggMode
 
 	// windows: exactly one of assigner (tumble, hop) and gap (session) is
 	// set, or neither.
@@ -172,7 +175,7 @@ func (a *Aggregate) Push(b Batch) ([]Batch, error) {
 	if n == 0 {
 		return nil, nil
 	}
-	keyCols, err := evalAll(a.keys, b.Rec)
+	keyCols, err := a.evalKeys(b.Rec)
 	if err != nil {
 		return nil, fmt.Errorf("aggregate keys: %w", err)
 	}

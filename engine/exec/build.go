@@ -332,7 +332,7 @@ func (p *Pipeline) widen(b Batch) (Batch, error) {
 			cols[i] = array.MakeArrayOfNull(p.mem, p.scanSchema.Field(i).Type, n)
 		}
 	}
-	rec := array.NewRecord(p.scanSchema, cols, int64(n))
+	rec := array.NewRecord(p.scanSchemaOf(cols), cols, int64(n))
 	releaseArrays(cols)
 	return Batch{Rec: rec, Times: b.Times}, nil
 }

@@ -43,7 +43,11 @@ func batch(t *testing.T, mem memory.Allocator, q *sql.Query, rows ...[3]any) exe
 	defer b.Release()
 	var times []int64
 	for _, r := range rows {
-		b.Field(0).(*array.StringBuilder).Append(r[0].(string))
+		if r[0] == nil {
+			b.Field(0).AppendNull()
+		} else {
+			b.Field(0).(*array.StringBuilder).Append(r[0].(string))
+		}
 		b.Field(1).(*array.Float64Builder).Append(r[1].(float64))
 		ts := int64(r[2].(int))
 		b.Field(2).(*array.TimestampBuilder).Append(arrow.Timestamp(ts))

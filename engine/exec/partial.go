@@ -81,13 +81,15 @@ func (p *Pipeline) NewPartial() (*Partial, error) {
 	if err != nil {
 		return nil, fmt.Errorf("partial aggregation: %w", err)
 	}
+	a.keyCols = keyColumns(agg)
 	pp.agg = a
 	return pp, nil
 }
 
 // Push runs b through the Partial's filters into its aggregation. As with
 // Pipeline.Push, b may hold only the scan's used columns, and the caller
-// still owns b.
+// still owns b; the columns DictionaryColumns lists may be dictionary
+// arrays.
 func (pp *Partial) Push(in Batch) error {
 	b, err := pp.p.widen(in)
 	if err != nil {

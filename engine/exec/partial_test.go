@@ -3,10 +3,13 @@ package exec_test
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
 
+	"github.com/apache/arrow/go/v17/arrow"
+	"github.com/apache/arrow/go/v17/arrow/array"
 	"github.com/apache/arrow/go/v17/arrow/memory"
 
 	"github.com/freshet/freshet/engine/exec"
@@ -23,7 +26,11 @@ func partialRows(n int) [][][3]any {
 		if i%13 == 0 {
 			user = fmt.Sprintf("new%d", i) // keys first seen in later parts
 		}
-		cur = append(cur, [3]any{user, float64(i%9) + 0.25, 1000 * (i / 3)})
+		var u any = user
+		if i%17 == 5 {
+			u = nil
+		}
+		cur = append(cur, [3]any{u, float64(i%9) + 0.25, 1000 * (i / 3)})
 		if len(cur) == n/3 {
 			parts = append(parts, cur)
 			cur = nil
@@ -72,6 +79,8 @@ func TestPartialMatchesOnePass(t *testing.T) {
 		`SELECT user_id, HOP_START(ts, INTERVAL 5 SECOND, INTERVAL 15 SECOND) AS ws, SUM(price) AS s FROM clicks WHERE price < 7
 		 GROUP BY user_id, HOP(ts, INTERVAL 5 SECOND, INTERVAL 15 SECOND)`,
 		`SELECT COUNT(*) AS n FROM clicks WHERE price > 100`, // no row passes: still one row
+		`SELECT user_id, COUNT(*) AS n, SUM(price) AS s FROM clicks WHERE price > 2 GROUP BY user_id`,
+		`SELECT user_id, UPPER(user_id) AS u, COUNT(*) AS n FROM clicks GROUP BY user_id, UPPER(user_id)`,
 	}
 	for _, text := range queries {
 		mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
@@ -104,9 +113,10 @@ func TestPartialMatchesOnePass(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			// Two batches per part, so a part folds several batches.
+			// Two batches per part, so a part folds several batches; the
+			// columns it may take as dictionaries come as dictionaries.
 			for _, half := range [][][3]any{p[:len(p)/2], p[len(p)/2:]} {
-				b := batch(t, mem, q, half...)
+				b := asDictionaries(t, mem, batch(t, mem, q, half...), split.DictionaryColumns())
 				if err := pp.Push(b); err != nil {
 					t.Fatal(err)
 				}
@@ -149,6 +159,82 @@ func TestPartialRefused(t *testing.T) {
 		}
 		if _, err := p.NewPartial(); err == nil {
 			t.Errorf("%s: NewPartial: no error", c.text)
+		}
+		p.Close()
+	}
+}
+
+// asDictionaries replaces the columns cols of b with dictionary arrays of
+// the same strings (values in order of first sight, NULLs as NULL rows).
+func asDictionaries(t *testing.T, mem memory.Allocator, b exec.Batch, cols []int) exec.Batch {
+	t.Helper()
+	if len(cols) == 0 {
+		return b
+	}
+	defer b.Release()
+	arrs := make([]arrow.Array, b.Rec.NumCols())
+	fields := slices.Clone(b.Rec.Schema().Fields())
+	for i := range arrs {
+		arrs[i] = b.Rec.Column(i)
+		arrs[i].Retain()
+	}
+	defer func() {
+		for _, a := range arrs {
+			a.Release()
+		}
+	}()
+	for _, c := range cols {
+		str := arrs[c].(*array.String)
+		vb := array.NewStringBuilder(mem)
+		ib := array.NewInt32Builder(mem)
+		seen := map[string]int32{}
+		vb.Append("never used") // a dictionary value no row holds
+		for i := range str.Len() {
+			if str.IsNull(i) {
+				ib.AppendNull()
+				continue
+			}
+			j, ok := seen[str.Value(i)]
+			if !ok {
+				j = int32(vb.Len())
+				seen[str.Value(i)] = j
+				vb.Append(str.Value(i))
+			}
+			ib.Append(j)
+		}
+		vals, ind := vb.NewArray(), ib.NewArray()
+		vb.Release()
+		ib.Release()
+		dt := &arrow.DictionaryType{IndexType: arrow.PrimitiveTypes.Int32, ValueType: arrow.BinaryTypes.String}
+		arrs[c].Release()
+		arrs[c] = array.NewDictionaryArray(dt, ind, vals)
+		vals.Release()
+		ind.Release()
+		fields[c].Type = dt
+	}
+	return exec.Batch{Rec: array.NewRecord(arrow.NewSchema(fields, nil), arrs, b.Rec.NumRows()), Times: b.Times}
+}
+
+// Only VARCHAR columns that nothing but the GROUP BY reads, as bare keys,
+// may come as dictionaries.
+func TestDictionaryColumns(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	for text, want := range map[string][]int{
+		`SELECT user_id, COUNT(*) AS n FROM clicks GROUP BY user_id`:                                                {0},
+		`SELECT user_id, COUNT(*) AS n FROM clicks WHERE price > 1 GROUP BY user_id, TUMBLE(ts, INTERVAL 1 SECOND)`: {0},
+		`SELECT user_id, COUNT(*) AS n FROM clicks WHERE user_id <> 'a' GROUP BY user_id`:                           nil,
+		`SELECT user_id, MAX(user_id) AS m FROM clicks GROUP BY user_id`:                                            nil,
+		`SELECT UPPER(user_id) AS u, COUNT(*) AS n FROM clicks GROUP BY UPPER(user_id)`:                             nil,
+		`SELECT user_id, price, COUNT(*) AS n FROM clicks GROUP BY user_id, price`:                                  {0},
+		`SELECT user_id, price FROM clicks`:                                                                         nil,
+	} {
+		p, err := exec.Build(plan(t, text), exec.Env{Mem: mem, Mode: exec.Final})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := p.DictionaryColumns(); !slices.Equal(got, want) {
+			t.Errorf("%s: %v, want %v", text, got, want)
 		}
 		p.Close()
 	}
