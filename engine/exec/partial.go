@@ -5,6 +5,9 @@ import (
 	"fmt"
 	"slices"
 
+	"github.com/apache/arrow/go/v17/arrow"
+	"github.com/apache/arrow/go/v17/arrow/array"
+
 	"github.com/freshet/freshet/engine/eval"
 	"github.com/freshet/freshet/sql"
 	"github.com/freshet/freshet/window"
@@ -91,7 +94,7 @@ func (p *Pipeline) NewPartial() (*Partial, error) {
 // still owns b; the columns DictionaryColumns lists may be dictionary
 // arrays.
 func (pp *Partial) Push(in Batch) error {
-	b, err := pp.p.widen(in)
+	b, err := pp.widen(in)
 	if err != nil {
 		return err
 	}
@@ -111,6 +114,34 @@ func (pp *Partial) Push(in Batch) error {
 	out, err := pp.agg.Push(b)
 	releaseAll(out) // a Final aggregation emits nothing before Advance
 	return err
+}
+
+// widen is Pipeline.widen for a Partial, whose operators read only the
+// used columns: the others are Null arrays, which cost no memory, rather
+// than columns of NULLs of their types.
+func (pp *Partial) widen(b Batch) (Batch, error) {
+	p := pp.p
+	if b.Rec.NumCols() == int64(p.scanSchema.NumFields()) {
+		b.Rec.Retain()
+		return b, nil
+	}
+	if int(b.Rec.NumCols()) != len(p.scan.Used) {
+		return Batch{}, fmt.Errorf("pipeline input has %d columns, want %d or %d", b.Rec.NumCols(), len(p.scan.Used), p.scanSchema.NumFields())
+	}
+	n := int(b.Rec.NumRows())
+	cols := make([]arrow.Array, p.scanSchema.NumFields())
+	for i, u := range p.scan.Used {
+		cols[u] = b.Rec.Column(i)
+		cols[u].Retain()
+	}
+	for i := range cols {
+		if cols[i] == nil {
+			cols[i] = array.NewNull(n)
+		}
+	}
+	rec := array.NewRecord(p.scanSchemaOf(cols), cols, int64(n))
+	releaseArrays(cols)
+	return Batch{Rec: rec, Times: b.Times}, nil
 }
 
 // Merge folds the groups of pp into the pipeline's aggregation: pp must
