@@ -5,6 +5,7 @@ import (
 
 	"github.com/freshet/freshet/engine/exec"
 	"github.com/freshet/freshet/output/lakescan"
+	"github.com/freshet/freshet/sql"
 )
 
 // foldArchive runs an archive query whose aggregation can be computed in
@@ -31,6 +32,20 @@ func (e *Engine) foldArchive(sc *lakescan.Scanner, pipe *exec.Pipeline, keep tim
 		return err
 	}
 	return emitAll(out, emit)
+}
+
+// archiveDictionary names the columns that the scan may give as
+// dictionary arrays: those a split aggregation reads only as bare keys
+// (exec.Pipeline.DictionaryColumns).
+func archiveDictionary(pipe *exec.Pipeline, scan *sql.Scan) []string {
+	if !pipe.Splits() {
+		return nil
+	}
+	var names []string
+	for _, c := range pipe.DictionaryColumns() {
+		names = append(names, scan.Output[c].Name)
+	}
+	return names
 }
 
 // partFolder aggregates the rows of one file that lie in keep.

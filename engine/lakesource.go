@@ -75,7 +75,7 @@ func (e *Engine) runArchiveQuery(ctx context.Context, q *sql.Query, o ExecOption
 	sc, err := lakescan.Open(qctx, lakescan.Options{
 		Store: store, Stream: def.Name, Schema: arrow.NewSchema(fields, nil),
 		From: prune.fromTime(), To: prune.toTime(), Partitions: wherePartitions(q, def),
-		Mem: e.opts.Mem, Progress: o.Progress,
+		Mem: e.opts.Mem, Progress: o.Progress, Dictionary: archiveDictionary(pipe, scan),
 	})
 	if err != nil {
 		stopOnCaller()
