@@ -72,3 +72,47 @@ func TestScanDictionary(t *testing.T) {
 		})
 	}
 }
+
+// With SkipTimes and _event_time as a Null field, batches have no times
+// and _event_time is not read; a scan of no column still counts the rows.
+func TestScanSkipTimes(t *testing.T) {
+	store := newStore(t)
+	writeLake(t, store, 3000, 500, 0)
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	skip := arrow.NewSchema([]arrow.Field{
+		{Name: "qty", Type: arrow.PrimitiveTypes.Int64, Nullable: true},
+		{Name: "_event_time", Type: arrow.Null, Nullable: true},
+	}, nil)
+	scan := func(opts Options) (rows int, st Stats) {
+		opts.Store, opts.Stream, opts.Mem = store, "s", mem
+		s, err := Open(context.Background(), opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer s.Close()
+		for s.Next() {
+			b := s.Batch()
+			if opts.SkipTimes != (b.Times == nil) {
+				t.Fatalf("SkipTimes %v, times %v", opts.SkipTimes, b.Times != nil)
+			}
+			if b.Rec.Column(b.Rec.Schema().FieldIndices("_event_time")[0]).DataType().ID() != arrow.NULL {
+				t.Fatalf("_event_time is %s", b.Rec.Schema())
+			}
+			rows += int(b.Rec.NumRows())
+		}
+		if err := s.Err(); err != nil {
+			t.Fatal(err)
+		}
+		return rows, s.Stats()
+	}
+	rows, skipped := scan(Options{Schema: skip, SkipTimes: true})
+	_, read := scan(Options{Schema: skip})
+	if rows != 6000 || skipped.BytesRead >= read.BytesRead || skipped.Requests >= read.Requests {
+		t.Fatalf("%d rows; read %d bytes, %d with times", rows, skipped.BytesRead, read.BytesRead)
+	}
+	only := arrow.NewSchema(skip.Fields()[1:], nil)
+	if rows, _ := scan(Options{Schema: only, SkipTimes: true}); rows != 6000 {
+		t.Fatalf("a scan of no column: %d rows", rows)
+	}
+}

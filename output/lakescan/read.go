@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/apache/arrow/go/v17/arrow"
@@ -114,11 +115,17 @@ func (s *Scanner) readFile(f File, emit func(Batch) bool) (err error) {
 	if etLeaf < 0 {
 		return errors.New("no _event_time column")
 	}
-	leaves := []int{etLeaf}
+	var leaves []int
+	if !s.opts.SkipTimes {
+		leaves = append(leaves, etLeaf)
+	}
 	for _, fd := range want {
-		if l := leafOf(fd.Name); l >= 0 && l != etLeaf {
+		if l := leafOf(fd.Name); l >= 0 && fd.Type.ID() != arrow.NULL && !slices.Contains(leaves, l) {
 			leaves = append(leaves, l)
 		}
+	}
+	if len(leaves) == 0 {
+		leaves = append(leaves, etLeaf) // a batch needs a column to count its rows
 	}
 
 	// Row-group pruning by the _event_time statistics.
@@ -215,13 +222,16 @@ func (s *Scanner) convert(rec arrow.Record) (Batch, error) {
 	for i, fd := range rec.Schema().Fields() {
 		byName[strings.ToLower(fd.Name)] = rec.Column(i)
 	}
-	et, ok := byName[strings.ToLower(decode.ColEventTime)].(*array.Timestamp)
-	if !ok {
-		return Batch{}, fmt.Errorf("_event_time is %s, not a timestamp", byName[strings.ToLower(decode.ColEventTime)].DataType())
-	}
-	times := make([]int64, n)
-	for i, v := range et.TimestampValues() {
-		times[i] = int64(v)
+	var times []int64
+	if !s.opts.SkipTimes {
+		et, ok := byName[strings.ToLower(decode.ColEventTime)].(*array.Timestamp)
+		if !ok {
+			return Batch{}, fmt.Errorf("_event_time is %s, not a timestamp", byName[strings.ToLower(decode.ColEventTime)].DataType())
+		}
+		times = make([]int64, n)
+		for i, v := range et.TimestampValues() {
+			times[i] = int64(v)
+		}
 	}
 	want := s.opts.Schema
 	cols := make([]arrow.Array, want.NumFields())
@@ -235,6 +245,8 @@ func (s *Scanner) convert(rec arrow.Record) (Batch, error) {
 	for i, fd := range want.Fields() {
 		got, ok := byName[strings.ToLower(fd.Name)]
 		switch {
+		case fd.Type.ID() == arrow.NULL:
+			cols[i] = array.NewNull(n)
 		case !ok:
 			cols[i] = array.MakeArrayOfNull(s.opts.Mem, fd.Type, n)
 		case arrow.TypeEqual(got.DataType(), fd.Type):

@@ -28,7 +28,9 @@ type Options struct {
 	// columns and the metadata columns _partition_key, _shard, _sequence,
 	// _arrival, _event_time, matched case-insensitively), with the Arrow
 	// types the engine uses. Batches have exactly this schema (but see
-	// Dictionary). A column a file lacks reads as nulls.
+	// Dictionary). A column a file lacks reads as nulls. A field of type
+	// Null is not read at all: its column is a Null array (for a column
+	// the caller must pass on but never reads).
 	Schema *arrow.Schema
 	// From and To bound the event time: [From, To). A zero time is an open
 	// bound. Pruning is by partition and row group only; see Batch.
@@ -37,6 +39,9 @@ type Options struct {
 	// for a field it names, only directories field=value whose (unescaped)
 	// value is in the set are read. Files without the field are read.
 	Partitions map[string]map[string]bool
+	// SkipTimes says the caller needs no event times: Batch.Times is nil,
+	// and _event_time is read only if Schema asks for it as a column.
+	SkipTimes bool
 	// Dictionary names string columns of Schema that the caller takes as
 	// dictionary arrays too (int32 indices into String values): from a
 	// file whose chunks of such a column are dictionary-encoded, the
@@ -85,7 +90,8 @@ type Batch struct {
 	// columns read as dictionaries. The Scanner owns it: it is valid until
 	// the next call of Next or Close (Retain it to keep it).
 	Rec arrow.Record
-	// Times holds each row's event time (_event_time, Unix ms).
+	// Times holds each row's event time (_event_time, Unix ms); nil with
+	// Options.SkipTimes.
 	Times []int64
 }
 
@@ -284,10 +290,11 @@ func (s *Scanner) Close() {
 	}
 }
 
-// checkType accepts the Arrow types lake files hold.
+// checkType accepts the Arrow types lake files hold, and Null (a column
+// not read).
 func checkType(t arrow.DataType) error {
 	switch t.ID() {
-	case arrow.BOOL, arrow.INT64, arrow.FLOAT64, arrow.STRING:
+	case arrow.BOOL, arrow.INT64, arrow.FLOAT64, arrow.STRING, arrow.NULL:
 		return nil
 	case arrow.TIMESTAMP:
 		if t.(*arrow.TimestampType).Unit == arrow.Millisecond {
