@@ -2,6 +2,9 @@ package engine
 
 import (
 	"math"
+	"slices"
+
+	"github.com/apache/arrow/go/v17/arrow"
 
 	"github.com/freshet/freshet/engine/exec"
 	"github.com/freshet/freshet/output/lakescan"
@@ -34,18 +37,30 @@ func (e *Engine) foldArchive(sc *lakescan.Scanner, pipe *exec.Pipeline, keep tim
 	return emitAll(out, emit)
 }
 
-// archiveDictionary names the columns that the scan may give as
-// dictionary arrays: those a split aggregation reads only as bare keys
-// (exec.Pipeline.DictionaryColumns).
-func archiveDictionary(pipe *exec.Pipeline, scan *sql.Scan) []string {
+// archiveScan adjusts the options of a scan for a query whose
+// aggregation runs in parts: the bare VARCHAR keys may come as
+// dictionaries, and without windows, FIRST, LAST or event-time bounds the
+// scan skips the event times and the columns nothing reads.
+func archiveScan(pipe *exec.Pipeline, scan *sql.Scan, keep timeRange, o lakescan.Options) lakescan.Options {
 	if !pipe.Splits() {
-		return nil
+		return o
 	}
-	var names []string
-	for _, c := range pipe.DictionaryColumns() {
-		names = append(names, scan.Output[c].Name)
+	in := pipe.PartialInput()
+	for _, c := range in.Dictionary {
+		o.Dictionary = append(o.Dictionary, scan.Output[c].Name)
 	}
-	return names
+	if in.Times || keep != (timeRange{from: math.MinInt64, to: math.MaxInt64}) {
+		return o
+	}
+	o.SkipTimes = true
+	fields := slices.Clone(o.Schema.Fields())
+	for i, u := range pipe.Used() {
+		if slices.Contains(in.Unread, u) {
+			fields[i].Type = arrow.Null
+		}
+	}
+	o.Schema = arrow.NewSchema(fields, nil)
+	return o
 }
 
 // partFolder aggregates the rows of one file that lie in keep.
@@ -56,6 +71,9 @@ type partFolder struct {
 }
 
 func (f *partFolder) Fold(lb lakescan.Batch) error {
+	if lb.Times == nil { // a scan without times (archiveScan): no bounds either
+		return f.part.Push(exec.Batch{Rec: lb.Rec})
+	}
 	b, err := f.e.keepRange(exec.Batch{Rec: lb.Rec, Times: lb.Times}, f.keep)
 	if err != nil || b.Rec == nil {
 		return err

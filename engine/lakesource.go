@@ -72,11 +72,11 @@ func (e *Engine) runArchiveQuery(ctx context.Context, q *sql.Query, o ExecOption
 	}
 	qctx, cancel := context.WithCancel(e.ctx)
 	stopOnCaller := context.AfterFunc(ctx, cancel)
-	sc, err := lakescan.Open(qctx, lakescan.Options{
+	sc, err := lakescan.Open(qctx, archiveScan(pipe, scan, keep, lakescan.Options{
 		Store: store, Stream: def.Name, Schema: arrow.NewSchema(fields, nil),
 		From: prune.fromTime(), To: prune.toTime(), Partitions: wherePartitions(q, def),
-		Mem: e.opts.Mem, Progress: o.Progress, Dictionary: archiveDictionary(pipe, scan),
-	})
+		Mem: e.opts.Mem, Progress: o.Progress,
+	}))
 	if err != nil {
 		stopOnCaller()
 		cancel()

@@ -118,6 +118,8 @@ func TestArchiveBacktest(t *testing.T) {
 		`SELECT user_id, qty, _partition_key, _shard, _arrival, ts FROM %s WHERE qty < 40`,
 		`SELECT user_id, COUNT(*) AS n, SUM(qty) AS total, MIN(price) AS lo, MAX(_sequence) AS hi, COUNT(DISTINCT _shard) AS shards,
 		 AVG(price) AS ap FROM %s WHERE price > 2 GROUP BY user_id HAVING n > 10 ORDER BY total DESC LIMIT 3`,
+		`SELECT COUNT(*) AS n FROM %s`,
+		`SELECT _shard, COUNT(*) AS n, MIN(ts) AS lo FROM %s WHERE _event_time >= ts GROUP BY _shard`,
 	}
 	for _, q := range queries {
 		live := sorted(collect(t, eng, fmt.Sprintf(q, "clicks")))

@@ -2,6 +2,7 @@ package exec
 
 import (
 	"slices"
+	"strings"
 
 	"github.com/apache/arrow/go/v17/arrow"
 	"github.com/apache/arrow/go/v17/arrow/array"
@@ -15,27 +16,48 @@ import (
 // the key table then looks each distinct value up once per batch (package
 // agg). Only a Partial takes such columns, and only those its aggregation
 // reads as bare GROUP BY keys and nothing else reads: filters pass them
-// through untouched, and no expression ever sees one.
+// through untouched, and no expression ever sees one. A Partial's input
+// may also lack the event times and the used columns it does not read
+// (PartialInput).
 
-// DictionaryColumns lists the scan columns (indexes into the scan's
-// schema) that Partial.Push takes as dictionary arrays of VARCHAR values
-// as well as String arrays: the VARCHAR columns that the split
-// aggregation's GROUP BY names as keys and that no other expression below
-// the aggregation reads. Pipeline.Push takes none.
-func (p *Pipeline) DictionaryColumns() []int {
+// PartialInput is what the Partials of a pipeline read of their input.
+type PartialInput struct {
+	// Dictionary lists the scan columns (indexes into the scan's schema)
+	// that Partial.Push takes as dictionary arrays of VARCHAR values as
+	// well as String arrays: the VARCHAR columns that the aggregation's
+	// GROUP BY names as keys and that no other expression reads.
+	// Pipeline.Push takes none.
+	Dictionary []int
+	// Unread lists the used scan columns that no expression reads (the
+	// scan lists _event_time whether or not the plan reads it): the input
+	// may hold Null arrays there.
+	Unread []int
+	// Times says whether the Partials read the rows' event times (windows,
+	// FIRST, LAST); if not, Batch.Times may be nil.
+	Times bool
+}
+
+// PartialInput describes what the pipeline's Partials read; the zero
+// value when the plan does not split.
+func (p *Pipeline) PartialInput() PartialInput {
 	filters, agg, ok := p.partialPlan()
 	if !ok {
-		return nil
+		return PartialInput{}
 	}
+	read := map[int]bool{}
 	keys := map[int]bool{}
 	for _, k := range agg.GroupBy {
-		if c, ok := k.(*sql.ColumnRef); ok && c.Typ == sql.String {
-			keys[c.Index] = true
+		if c, ok := k.(*sql.ColumnRef); ok {
+			read[c.Index] = true
+			if c.Typ == sql.String {
+				keys[c.Index] = true
+			}
 		}
 	}
 	other := func(e sql.Expr) {
 		sql.Walk(e, func(x sql.Expr) bool {
 			if c, ok := x.(*sql.ColumnRef); ok {
+				read[c.Index] = true
 				delete(keys, c.Index)
 			}
 			return true
@@ -49,20 +71,29 @@ func (p *Pipeline) DictionaryColumns() []int {
 			other(k)
 		}
 	}
+	in := PartialInput{Times: agg.Window != nil}
 	for _, a := range agg.Aggs {
 		for _, e := range a.Args {
 			other(e)
+		}
+		switch strings.ToLower(a.Func) {
+		case "first", "last":
+			in.Times = true
 		}
 	}
 	if agg.Window != nil {
 		other(agg.Window.Time)
 	}
-	var out []int
 	for c := range keys {
-		out = append(out, c)
+		in.Dictionary = append(in.Dictionary, c)
 	}
-	slices.Sort(out)
-	return out
+	slices.Sort(in.Dictionary)
+	for _, u := range p.scan.Used {
+		if !read[u] {
+			in.Unread = append(in.Unread, u)
+		}
+	}
+	return in
 }
 
 // keyColumns returns, for each group key of agg, the scan column it names
@@ -79,7 +110,7 @@ func keyColumns(agg *sql.Aggregate) []int {
 }
 
 // evalKeys evaluates the group keys over rec, a key that is a bare
-// column held as a dictionary array (see DictionaryColumns) being that
+// column held as a dictionary array (see PartialInput) being that
 // array, retained. The caller releases the arrays.
 func (a *Aggregate) evalKeys(rec arrow.Record) ([]arrow.Array, error) {
 	if a.keyCols == nil {

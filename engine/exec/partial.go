@@ -91,8 +91,7 @@ func (p *Pipeline) NewPartial() (*Partial, error) {
 
 // Push runs b through the Partial's filters into its aggregation. As with
 // Pipeline.Push, b may hold only the scan's used columns, and the caller
-// still owns b; the columns DictionaryColumns lists may be dictionary
-// arrays.
+// still owns b; the input may be as PartialInput describes.
 func (pp *Partial) Push(in Batch) error {
 	b, err := pp.widen(in)
 	if err != nil {

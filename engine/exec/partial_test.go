@@ -113,10 +113,10 @@ func TestPartialMatchesOnePass(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			// Two batches per part, so a part folds several batches; the
-			// columns it may take as dictionaries come as dictionaries.
+			// Two batches per part, so a part folds several batches, as
+			// lean as PartialInput allows.
 			for _, half := range [][][3]any{p[:len(p)/2], p[len(p)/2:]} {
-				b := asDictionaries(t, mem, batch(t, mem, q, half...), split.DictionaryColumns())
+				b := asPartialInput(t, mem, batch(t, mem, q, half...), split.PartialInput())
 				if err := pp.Push(b); err != nil {
 					t.Fatal(err)
 				}
@@ -164,14 +164,17 @@ func TestPartialRefused(t *testing.T) {
 	}
 }
 
-// asDictionaries replaces the columns cols of b with dictionary arrays of
-// the same strings (values in order of first sight, NULLs as NULL rows).
-func asDictionaries(t *testing.T, mem memory.Allocator, b exec.Batch, cols []int) exec.Batch {
+// asPartialInput makes b as lean as in allows: the Dictionary columns
+// become dictionary arrays of the same strings (values in order of first
+// sight, NULLs as NULL rows), the Unread ones Null arrays, and the times
+// go without Times.
+func asPartialInput(t *testing.T, mem memory.Allocator, b exec.Batch, in exec.PartialInput) exec.Batch {
 	t.Helper()
-	if len(cols) == 0 {
-		return b
-	}
 	defer b.Release()
+	times := b.Times
+	if !in.Times {
+		times = nil
+	}
 	arrs := make([]arrow.Array, b.Rec.NumCols())
 	fields := slices.Clone(b.Rec.Schema().Fields())
 	for i := range arrs {
@@ -183,7 +186,12 @@ func asDictionaries(t *testing.T, mem memory.Allocator, b exec.Batch, cols []int
 			a.Release()
 		}
 	}()
-	for _, c := range cols {
+	for _, c := range in.Unread {
+		arrs[c].Release()
+		arrs[c] = array.NewNull(int(b.Rec.NumRows()))
+		fields[c].Type = arrow.Null
+	}
+	for _, c := range in.Dictionary {
 		str := arrs[c].(*array.String)
 		vb := array.NewStringBuilder(mem)
 		ib := array.NewInt32Builder(mem)
@@ -212,29 +220,34 @@ func asDictionaries(t *testing.T, mem memory.Allocator, b exec.Batch, cols []int
 		ind.Release()
 		fields[c].Type = dt
 	}
-	return exec.Batch{Rec: array.NewRecord(arrow.NewSchema(fields, nil), arrs, b.Rec.NumRows()), Times: b.Times}
+	return exec.Batch{Rec: array.NewRecord(arrow.NewSchema(fields, nil), arrs, b.Rec.NumRows()), Times: times}
 }
 
 // Only VARCHAR columns that nothing but the GROUP BY reads, as bare keys,
-// may come as dictionaries.
-func TestDictionaryColumns(t *testing.T) {
+// may come as dictionaries; _event_time is unread unless an expression
+// reads it; event times are read by windows, FIRST and LAST.
+func TestPartialInput(t *testing.T) {
 	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
 	defer mem.AssertSize(t, 0)
-	for text, want := range map[string][]int{
-		`SELECT user_id, COUNT(*) AS n FROM clicks GROUP BY user_id`:                                                {0},
-		`SELECT user_id, COUNT(*) AS n FROM clicks WHERE price > 1 GROUP BY user_id, TUMBLE(ts, INTERVAL 1 SECOND)`: {0},
-		`SELECT user_id, COUNT(*) AS n FROM clicks WHERE user_id <> 'a' GROUP BY user_id`:                           nil,
-		`SELECT user_id, MAX(user_id) AS m FROM clicks GROUP BY user_id`:                                            nil,
-		`SELECT UPPER(user_id) AS u, COUNT(*) AS n FROM clicks GROUP BY UPPER(user_id)`:                             nil,
-		`SELECT user_id, price, COUNT(*) AS n FROM clicks GROUP BY user_id, price`:                                  {0},
-		`SELECT user_id, price FROM clicks`:                                                                         nil,
+	// The scan columns: user_id 0, price 1, ts 2, then the metadata
+	// (_event_time is 7).
+	for text, want := range map[string]string{
+		`SELECT user_id, COUNT(*) AS n FROM clicks GROUP BY user_id`:                                                "[0] [7] false",
+		`SELECT user_id, COUNT(*) AS n FROM clicks WHERE price > 1 GROUP BY user_id, TUMBLE(ts, INTERVAL 1 SECOND)`: "[0] [7] true",
+		`SELECT user_id, COUNT(*) AS n FROM clicks WHERE user_id <> 'a' GROUP BY user_id`:                           "[] [7] false",
+		`SELECT user_id, MAX(user_id) AS m FROM clicks GROUP BY user_id`:                                            "[] [7] false",
+		`SELECT UPPER(user_id) AS u, COUNT(*) AS n FROM clicks GROUP BY UPPER(user_id)`:                             "[] [7] false",
+		`SELECT user_id, price, LAST(price) AS l FROM clicks GROUP BY user_id, price`:                               "[0] [7] true",
+		`SELECT COUNT(*) AS n FROM clicks WHERE _event_time > ts`:                                                   "[] [] false",
+		`SELECT user_id, price FROM clicks`:                                                                         "[] [] false",
 	} {
 		p, err := exec.Build(plan(t, text), exec.Env{Mem: mem, Mode: exec.Final})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got := p.DictionaryColumns(); !slices.Equal(got, want) {
-			t.Errorf("%s: %v, want %v", text, got, want)
+		in := p.PartialInput()
+		if got := fmt.Sprintf("%v %v %v", in.Dictionary, in.Unread, in.Times); got != want {
+			t.Errorf("%s: %s, want %s", text, got, want)
 		}
 		p.Close()
 	}

@@ -78,6 +78,9 @@ func (l *Limit) Restore(b []byte) error {
 
 // selectTimes keeps the times of the rows where mask is TRUE.
 func selectTimes(mask arrow.Array, times []int64) []int64 {
+	if times == nil {
+		return nil // a bounded scan that reads no event times
+	}
 	m := mask.(*array.Boolean)
 	out := make([]int64, 0, len(times))
 	for i, t := range times {
