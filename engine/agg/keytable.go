@@ -82,6 +82,18 @@ func (kt *KeyTable) setEntries(n int) {
 	kt.shift = uint(32 - bits.TrailingZeros(uint(n)))
 }
 
+// Clear forgets every key, as a new table of the same types would be,
+// keeping the scratch space sized to the batches seen.
+func (kt *KeyTable) Clear() error {
+	cols, err := newKeyColumns(kt.types)
+	if err != nil {
+		return fmt.Errorf("agg: clear key table: %w", err)
+	}
+	kt.cols, kt.n, kt.live, kt.free, kt.released = cols, 0, 0, kt.free[:0], nil
+	kt.setEntries(minEntries)
+	return nil
+}
+
 // Len is the number of ids handed out: every id below it is a key, or was
 // one and was released.
 func (kt *KeyTable) Len() int { return int(kt.n) }

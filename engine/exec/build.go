@@ -3,6 +3,7 @@ package exec
 import (
 	"fmt"
 	"math"
+	"sync"
 
 	"github.com/apache/arrow/go/v17/arrow"
 	"github.com/apache/arrow/go/v17/arrow/array"
@@ -40,6 +41,9 @@ type Pipeline struct {
 	// what it was built with, for NewPartial.
 	chain []sql.Node
 	env   Env
+	// spares are merged Partials kept for NewPartial (see recycle).
+	spareMu sync.Mutex
+	spares  []*Partial
 }
 
 // Build turns a planned query into a pipeline.

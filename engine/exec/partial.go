@@ -3,6 +3,7 @@ package exec
 import (
 	"cmp"
 	"fmt"
+	"math"
 	"slices"
 
 	"github.com/apache/arrow/go/v17/arrow"
@@ -70,6 +71,9 @@ func (p *Pipeline) NewPartial() (*Partial, error) {
 	filters, agg, ok := p.partialPlan()
 	if !ok {
 		return nil, fmt.Errorf("partial aggregation: the plan does not split")
+	}
+	if pp := p.spare(); pp != nil {
+		return pp, nil
 	}
 	pp := &Partial{p: p}
 	ee := eval.Env{Mem: p.env.Mem, Now: p.env.Now}
@@ -152,10 +156,62 @@ func (p *Pipeline) Merge(pp *Partial) error {
 			if err := a.mergeFrom(pp.agg); err != nil {
 				return fmt.Errorf("partial aggregation: %w", err)
 			}
+			p.recycle(pp)
 			return nil
 		}
 	}
 	return fmt.Errorf("partial aggregation: the pipeline has no aggregation")
+}
+
+// maxSpare is how many merged Partials a pipeline keeps for NewPartial.
+const maxSpare = 8
+
+// recycle keeps a merged Partial, emptied, for NewPartial: its scratch
+// space, sized to the batches, is then not grown again for every part.
+func (p *Pipeline) recycle(pp *Partial) {
+	if pp.agg.clear() != nil {
+		return // a Partial that cannot be emptied is dropped
+	}
+	p.spareMu.Lock()
+	defer p.spareMu.Unlock()
+	if len(p.spares) < maxSpare {
+		p.spares = append(p.spares, pp)
+	}
+}
+
+// spare returns a recycled Partial, or nil.
+func (p *Pipeline) spare() *Partial {
+	p.spareMu.Lock()
+	defer p.spareMu.Unlock()
+	n := len(p.spares)
+	if n == 0 {
+		return nil
+	}
+	pp := p.spares[n-1]
+	p.spares = p.spares[:n-1]
+	return pp
+}
+
+// clear empties the aggregation, as a new one of the same plan would be,
+// keeping its scratch space.
+func (a *Aggregate) clear() error {
+	if a.keyTab != nil {
+		if err := a.keyTab.Clear(); err != nil {
+			return err
+		}
+	}
+	if err := a.accs.Clear(); err != nil {
+		return err
+	}
+	clear(a.groups)
+	clear(a.byWin)
+	clear(a.sessions)
+	clear(a.keyRefs)
+	a.recent = [4]*winState{}
+	a.plain, a.free, a.changed = a.plain[:0], a.free[:0], a.changed[:0]
+	a.timeline = &window.Timeline{}
+	a.next, a.wm = 0, math.MinInt64
+	return nil
 }
 
 // mergeFrom folds the groups of o, an aggregation of the same plan over
