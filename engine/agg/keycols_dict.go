@@ -41,6 +41,9 @@ func (c *stringKeys) bindDict(d *array.Dictionary) error {
 	}
 	idx := d.Indices().(*array.Int32).Int32Values()
 	in := validityOf(d)
+	if err := checkIndices(idx, vals.Len(), in); err != nil {
+		return err
+	}
 	if vals.NullN() > 0 {
 		// A row pointing at a NULL value is NULL: fold that into the
 		// rows' validity.
@@ -52,13 +55,27 @@ func (c *stringKeys) bindDict(d *array.Dictionary) error {
 		}
 		in = validity{bm: bm}
 	}
-	for r, j := range idx {
-		if (j < 0 || int(j) >= vals.Len()) && !in.null(int32(r)) {
-			return fmt.Errorf("dictionary index %d at row %d out of range [0, %d)", j, r, vals.Len())
-		}
-	}
 	c.dict = &dictRows{vals: vals, idx: idx}
 	c.cur, c.in = nil, in
+	return nil
+}
+
+// checkIndices fails unless every index of a non-NULL row is in [0, n).
+func checkIndices(idx []int32, n int, in validity) error {
+	var bad uint32
+	for _, j := range idx {
+		if uint32(j) >= uint32(n) {
+			bad++
+		}
+	}
+	if bad == 0 {
+		return nil
+	}
+	for r, j := range idx { // NULL rows may hold any index
+		if uint32(j) >= uint32(n) && !in.null(int32(r)) {
+			return fmt.Errorf("dictionary index %d at row %d out of range [0, %d)", j, r, n)
+		}
+	}
 	return nil
 }
 

@@ -167,6 +167,9 @@ func (kt *KeyTable) unbind() {
 
 // identity returns s grown to hold 0, 1, …, n-1 (and maybe more).
 func identity(s []int32, n int) []int32 {
+	if n > cap(s) {
+		s = slices.Grow(s, n-len(s))
+	}
 	for i := len(s); i < n; i++ {
 		s = append(s, int32(i))
 	}
