@@ -220,23 +220,25 @@ func benchWant(n int) (countSum, sumPrice, hour map[string][]float64) {
 			rows[sh] += int64(r)
 		}
 	}
-	add := func(m map[string][]float64, u string, vals ...float64) {
-		if m[u] == nil {
-			m[u] = make([]float64, len(vals))
-		}
-		for i, v := range vals {
-			m[u][i] += v
-		}
-	}
+	var n1, qty1, price1, hour1 [100]float64
 	for sh, r := range rows {
 		for k := range r {
 			user, qty, price := benchRow(sh, k)
-			u := fmt.Sprintf("u%d", user)
-			add(countSum, u, 1, float64(qty))
-			add(sumPrice, u, price)
+			n1[user]++
+			qty1[user] += float64(qty)
+			price1[user] += price
 			if k < 360_000 {
-				add(hour, u, 1)
+				hour1[user]++
 			}
+		}
+	}
+	for u := range 100 {
+		name := fmt.Sprintf("u%d", u)
+		if n1[u] > 0 {
+			countSum[name], sumPrice[name] = []float64{n1[u], qty1[u]}, []float64{price1[u]}
+		}
+		if hour1[u] > 0 {
+			hour[name] = []float64{hour1[u]}
 		}
 	}
 	return countSum, sumPrice, hour
