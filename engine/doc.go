@@ -20,6 +20,14 @@
 //     checkpoint (see checkpoint.go), so that after a crash its output
 //     stream receives every result exactly once.
 //
+// A snapshot over archive.<stream> reads the stream's lake instead
+// (output/lakescan, lakesource.go), files in parallel. When its plan
+// aggregates in parts (exec.Pipeline.Splits), each file is filtered and
+// aggregated in the goroutine that reads it and the parts are merged in
+// file order (lakefold.go); the scan then decodes low-cardinality group
+// keys only as dictionary indices and skips the event times the query
+// does not need.
+//
 // Records that cannot be decoded never stop a query: they are counted and
 // written, with the reason, to the stream <name>__errors.
 //

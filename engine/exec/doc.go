@@ -13,6 +13,13 @@
 // past the call — and the caller releases the input afterwards. Returned
 // batches belong to the caller. Close releases an operator's state.
 //
+// Parts: a snapshot over a bounded input read in parts (a lake scan's
+// files) can run its filters and aggregation once per part, in parallel
+// (Partial), and merge the parts in input order (Pipeline.Merge), with the
+// result one pass would give. A Partial takes leaner input than Push
+// (PartialInput): bare VARCHAR keys as dictionary arrays, no event times
+// when nothing reads them.
+//
 // Checkpoints: Snapshot returns an operator's state as bytes and Restore
 // puts it back, so a persistent query resumes exactly where it was.
 package exec
