@@ -71,7 +71,9 @@ func (a *Aggregate) windowGroup(ws *winState, key uint32) *group {
 	g := &group{key: key, win: ws.w, slot: a.slot()}
 	ws.groups = append(ws.groups, g)
 	ws.byKey[key] = int32(len(ws.groups))
-	a.keyRefs[key]++
+	if !a.partial {
+		a.keyRefs[key]++
+	}
 	return g
 }
 
@@ -108,6 +110,10 @@ type Aggregate struct {
 	// keyCols is, in a Partial, the scan column of each key that is a bare
 	// column (else -1), which may come as a dictionary array; nil elsewhere.
 	keyCols []int
+	// partial is set in a Partial, which never emits, drops or snapshots:
+	// its groups live only in plain and byWin (what mergeFrom reads), not
+	// in groups and keyRefs.
+	partial bool
 	args    []eval.Evaluator // nil entries for COUNT(*)
 	keyTab  *agg.KeyTable
 	accs    *agg.Accumulators
@@ -154,6 +160,9 @@ func (a *Aggregate) slot() uint32 {
 }
 
 func (a *Aggregate) groupFor(key uint32, w window.Window) *group {
+	if a.partial {
+		return &group{key: key, win: w, slot: a.slot()}
+	}
 	id := groupID{key, w.Start}
 	g := a.groups[id]
 	if g == nil {

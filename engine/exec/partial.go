@@ -88,7 +88,7 @@ func (p *Pipeline) NewPartial() (*Partial, error) {
 	if err != nil {
 		return nil, fmt.Errorf("partial aggregation: %w", err)
 	}
-	a.keyCols = keyColumns(agg)
+	a.keyCols, a.partial = keyColumns(agg), true
 	pp.agg = a
 	return pp, nil
 }
