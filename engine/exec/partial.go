@@ -65,8 +65,8 @@ func (p *Pipeline) partialPlan() ([]*sql.Filter, *sql.Aggregate, bool) {
 	return nil, nil, false
 }
 
-// NewPartial returns an empty Partial of p. It only reads the plan, so
-// the goroutines reading the parts may call it at once.
+// NewPartial returns an empty Partial of p: a recycled one (see Merge),
+// else a new one. The goroutines reading the parts may call it at once.
 func (p *Pipeline) NewPartial() (*Partial, error) {
 	filters, agg, ok := p.partialPlan()
 	if !ok {
@@ -149,7 +149,7 @@ func (pp *Partial) widen(b Batch) (Batch, error) {
 
 // Merge folds the groups of pp into the pipeline's aggregation: pp must
 // hold a part of the input that comes after everything pushed or merged
-// before. pp is spent.
+// before. pp is spent: emptied, it may come back from NewPartial.
 func (p *Pipeline) Merge(pp *Partial) error {
 	for _, op := range p.ops {
 		if a, ok := op.(*Aggregate); ok {
