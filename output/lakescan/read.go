@@ -142,7 +142,8 @@ func (s *Scanner) readFile(f File, emit func(Batch) bool) (err error) {
 		return nil
 	}
 
-	props, perGroup := s.readProps(md, leaves, groups)
+	props, direct, perGroup := s.readProps(md, leaves, groups)
+	leaves = slices.DeleteFunc(leaves, func(l int) bool { return slices.Contains(direct, l) })
 	fr, err := pqarrow.NewFileReader(pf, props, &s.pool)
 	if err != nil {
 		return err
@@ -155,7 +156,13 @@ func (s *Scanner) readFile(f File, emit func(Batch) bool) (err error) {
 		}
 	}
 	for _, run := range runs {
-		if more, err := s.readGroups(fr, leaves, run, emit); !more || err != nil {
+		more, err := false, error(nil)
+		if len(direct) > 0 {
+			more, err = s.readDirect(pf, fr, leaves, direct, run[0], emit)
+		} else {
+			more, err = s.readGroups(fr, leaves, run, emit)
+		}
+		if !more || err != nil {
 			return err
 		}
 	}

@@ -113,6 +113,8 @@ type Scanner struct {
 
 	// pool recycles the buffers of decoded batches (see readFile).
 	pool bufferPool
+	// viaArrow makes arrow-go read every dictionary (tests compare).
+	viaArrow bool
 
 	rowGroups, skipped, rows, bytesRead, requests atomic.Int64
 	progMu                                        sync.Mutex
