@@ -16,12 +16,12 @@ import (
 
 // Dictionary reads. A string column named in Options.Dictionary comes as
 // a dictionary array (int32 indices into String values) from a file whose
-// chunks of it are all dictionary-encoded: arrow-go then decodes only the
-// indices and each row group's dictionary, not every string. A file
-// without a dictionary for it (another writer's, or an older lake) gives
-// plain strings, so a consumer takes both. Such files are read one row
-// group at a time: arrow-go cannot put two row groups' dictionaries in one
-// batch.
+// chunks of it are all dictionary-encoded: only the indices and each row
+// group's dictionary are decoded, not every string — by dictReader when
+// the chunk is as the lake writes it, else by arrow-go. A file without a
+// dictionary for it (another writer's, or an older lake) gives plain
+// strings, so a consumer takes both. Such files are read one row group at
+// a time: a batch has one dictionary per column.
 
 // dictionary reports whether the column name may come as a dictionary.
 func (s *Scanner) dictionary(name string) bool {

@@ -17,6 +17,10 @@
 // the parallelism, so a scan is deterministic (floating-point sums, FIRST
 // and LAST give the same answer every time).
 //
+// Decoded batches recycle their buffers (bufferPool); string columns the
+// caller asks for as dictionaries are decoded only as indices (dict.go,
+// dictread.go); with SkipTimes the event times are not read.
+//
 // Fold is the other way to consume a scan: each file's batches go to a
 // Folder in the goroutine that reads the file (a partial aggregation, say)
 // and the Folders come back in file-key order, so the work on the rows is
