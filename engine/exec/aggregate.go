@@ -3,6 +3,7 @@ package exec
 import (
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 
 	"github.com/apache/arrow/go/v17/arrow"
@@ -239,9 +240,14 @@ func (a *Aggregate) Push(b Batch) ([]Batch, error) {
 			a.rows = append(a.rows, int32(i))
 		}
 	default:
-		for i := 0; i < n; i++ {
-			g := a.plainGroup(a.keyIDs[i])
-			a.slots = append(a.slots, g.slot)
+		a.slots = slices.Grow(a.slots, n)
+		for _, k := range a.keyIDs {
+			// A Final aggregation's existing group, inline.
+			if int(k) < len(a.plain) && a.plain[k] != nil && a.mode == Final {
+				a.slots = append(a.slots, a.plain[k].slot)
+				continue
+			}
+			a.slots = append(a.slots, a.plainGroup(k).slot)
 		}
 		a.rows = nil
 	}
