@@ -106,17 +106,15 @@ func (a *Accumulators) ResultTypes() []arrow.DataType { return slices.Clone(a.ty
 func (a *Accumulators) Specs() []Spec { return slices.Clone(a.specs) }
 
 // Clear drops every slot, as new accumulators of the same specs would
-// have none, keeping the scratch space sized to the batches seen.
-func (a *Accumulators) Clear() error {
-	for i, s := range a.specs {
-		acc, _, err := newAccumulator(s)
-		if err != nil {
-			return fmt.Errorf("agg: clear accumulators: spec %d %s: %w", i, s, err)
+// have none, keeping the memory of the slots (emptied) and the scratch
+// space sized to the batches seen.
+func (a *Accumulators) Clear() {
+	for _, acc := range a.accs {
+		for s := range a.n {
+			acc.reset(uint32(s))
 		}
-		a.accs[i] = acc
 	}
 	a.n = 0
-	return nil
 }
 
 // Len is the number of slots: Grow's largest n.

@@ -83,14 +83,15 @@ func (kt *KeyTable) setEntries(n int) {
 }
 
 // Clear forgets every key, as a new table of the same types would be,
-// keeping the scratch space sized to the batches seen.
+// keeping the hash table's size and the scratch space sized to the
+// batches seen.
 func (kt *KeyTable) Clear() error {
 	cols, err := newKeyColumns(kt.types)
 	if err != nil {
 		return fmt.Errorf("agg: clear key table: %w", err)
 	}
 	kt.cols, kt.n, kt.live, kt.free, kt.released = cols, 0, 0, kt.free[:0], nil
-	kt.setEntries(minEntries)
+	clear(kt.entries) // kept at its size: the next keys are likely as many
 	return nil
 }
 

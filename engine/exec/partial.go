@@ -200,9 +200,7 @@ func (a *Aggregate) clear() error {
 			return err
 		}
 	}
-	if err := a.accs.Clear(); err != nil {
-		return err
-	}
+	a.accs.Clear()
 	clear(a.groups)
 	clear(a.byWin)
 	clear(a.sessions)
