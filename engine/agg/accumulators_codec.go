@@ -55,13 +55,15 @@ func (a *Accumulators) MarshalSlots(slots []uint32) ([]byte, error) {
 // is at fault, the slots are left empty.
 func (a *Accumulators) UnmarshalSlots(data []byte, slots []uint32) error {
 	var hi uint32
-	seen := make(map[uint32]struct{}, len(slots))
 	for _, s := range slots {
-		if _, dup := seen[s]; dup {
+		hi = max(hi, s)
+	}
+	seen := growBits(nil, int(hi)+1)
+	for _, s := range slots {
+		if seen.get(s) {
 			return fmt.Errorf("agg: unmarshal slots: slot %d given twice", s)
 		}
-		seen[s] = struct{}{}
-		hi = max(hi, s)
+		seen.set(s)
 	}
 	if len(slots) > 0 {
 		a.Grow(int(hi) + 1)
