@@ -286,13 +286,13 @@ func plural(n int) string {
 
 var explainSchema = sql.Schema{{Name: "plan", Type: sql.String}}
 
-func (e *Engine) explain(s *sql.Explain) (*Result, error) {
+func (e *Engine) explain(ctx context.Context, s *sql.Explain) (*Result, error) {
 	var q *sql.Query
 	var err error
 	if s.Into != nil {
 		q, err = sql.PlanInsertSelect(s.Into, e.catalog, e.fns)
 	} else {
-		q, err = sql.Plan(s.Query, e.catalog, e.fns)
+		q, err = sql.Plan(s.Query, e.planning(ctx), e.fns)
 	}
 	if err != nil {
 		return nil, err

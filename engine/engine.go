@@ -205,7 +205,7 @@ func (e *Engine) ExecuteStatement(ctx context.Context, stmt sql.Statement, o Exe
 	case *sql.Insert:
 		return e.insertValues(ctx, s)
 	case *sql.Explain:
-		return e.explain(s)
+		return e.explain(ctx, s)
 	case *sql.ShowQueries:
 		return e.showQueries()
 	case *sql.ShowAlerts:
@@ -213,7 +213,7 @@ func (e *Engine) ExecuteStatement(ctx context.Context, stmt sql.Statement, o Exe
 	case *sql.StopQuery:
 		return e.stopQuery(s)
 	case *sql.Select:
-		q, err := sql.Plan(s, e.catalog, e.fns)
+		q, err := sql.Plan(s, e.planning(ctx), e.fns)
 		if err != nil {
 			return nil, err
 		}

@@ -15,6 +15,7 @@ import (
 	"github.com/freshet/freshet/engine/decode"
 	"github.com/freshet/freshet/engine/eval"
 	"github.com/freshet/freshet/engine/exec"
+	"github.com/freshet/freshet/output"
 	"github.com/freshet/freshet/output/lakescan"
 	"github.com/freshet/freshet/sql"
 )
@@ -25,22 +26,28 @@ import (
 // refuses push and persistent queries over the archive.
 func (e *Engine) runArchiveQuery(ctx context.Context, q *sql.Query, o ExecOptions) (*Result, error) {
 	scan := q.Scan()
-	if q.Kind != sql.Snapshot {
-		return nil, fmt.Errorf("run query: archive.%s can only be read by a snapshot query", scan.Stream)
+	def, err := e.scanDef(scan)
+	if err != nil {
+		return nil, err
 	}
-	def, ok := e.catalog.Stream(scan.Stream)
-	if !ok {
-		return nil, fmt.Errorf("run query: stream %s does not exist", scan.Stream)
+	if q.Kind != sql.Snapshot {
+		return nil, fmt.Errorf("run query: %s can only be read by a snapshot query", describeScan(def))
 	}
 	if def.Options.Archive == "" {
 		return nil, fmt.Errorf("run query: stream %s has no archive (CREATE STREAM … WITH (archive = '…'))", def.Name)
 	}
-	if e.opts.OpenArchive == nil {
+	var store output.ObjectStore
+	switch {
+	case def.Dataset != nil:
+		if store, err = e.openDataset(ctx, def.Name); err != nil {
+			return nil, fmt.Errorf("run query: %w", err)
+		}
+	case e.opts.OpenArchive == nil:
 		return nil, fmt.Errorf("run query: archive.%s: this engine has no object stores configured (Options.OpenArchive)", def.Name)
-	}
-	store, err := e.opts.OpenArchive(ctx, def.Options.Archive)
-	if err != nil {
-		return nil, fmt.Errorf("run query: archive.%s at %s: %w", def.Name, def.Options.Archive, err)
+	default:
+		if store, err = e.opts.OpenArchive(ctx, def.Options.Archive); err != nil {
+			return nil, fmt.Errorf("run query: archive.%s at %s: %w", def.Name, def.Options.Archive, err)
+		}
 	}
 	nowMs := o.Now.UnixMilli()
 	pipe, err := exec.Build(q, exec.Env{Mem: e.opts.Mem, Now: func() int64 { return nowMs }, Mode: exec.Final})
@@ -72,11 +79,15 @@ func (e *Engine) runArchiveQuery(ctx context.Context, q *sql.Query, o ExecOption
 	}
 	qctx, cancel := context.WithCancel(e.ctx)
 	stopOnCaller := context.AfterFunc(ctx, cancel)
-	sc, err := lakescan.Open(qctx, lakescan.Options{
+	opts := lakescan.Options{
 		Store: store, Stream: def.Name, Schema: arrow.NewSchema(fields, nil),
 		From: prune.fromTime(), To: prune.toTime(), Partitions: wherePartitions(q, def),
 		Mem: e.opts.Mem, Progress: o.Progress,
-	})
+	}
+	if def.Dataset != nil {
+		opts.Dataset, opts.TimeColumn = true, def.Dataset.TimeColumn
+	}
+	sc, err := lakescan.Open(qctx, opts)
 	if err != nil {
 		stopOnCaller()
 		cancel()
@@ -320,6 +331,8 @@ func whereTimeRange(q *sql.Query, def *sql.StreamDef) timeRange {
 			return true
 		case def.Options.EventTime != "":
 			return strings.EqualFold(c.Name, def.Options.EventTime)
+		case def.Dataset != nil:
+			return false // a dataset's _arrival is not its event time
 		default:
 			return strings.EqualFold(c.Name, decode.ColArrival)
 		}

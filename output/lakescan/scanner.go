@@ -22,8 +22,19 @@ import (
 type Options struct {
 	// Store is the archive, rooted at the stream's archive URL.
 	Store output.ObjectStore
-	// Stream names the stream; its files live under <Stream>/.
+	// Stream names the stream; its files live under <Stream>/. With
+	// Dataset it only names the scan in errors.
 	Stream string
+	// Dataset reads every Parquet file under the store's root, any
+	// Hive-partitioned dataset (see Discover), instead of a stream's
+	// files. Schema may then also name the partition columns (their
+	// values come from the key=value directories), and file columns are
+	// cast to the wanted types (EngineType).
+	Dataset bool
+	// TimeColumn names the column of the rows' event time (Batch.Times,
+	// and _event_time when Schema names it). Streams' files always use
+	// _event_time; for a Dataset, "" means it has none (Times are zero).
+	TimeColumn string
 	// Schema lists the wanted columns, by name (the stream's declared
 	// columns and the metadata columns _partition_key, _shard, _sequence,
 	// _arrival, _event_time, matched case-insensitively), with the Arrow
@@ -126,7 +137,18 @@ func Open(ctx context.Context, opts Options) (*Scanner, error) {
 			return nil, fmt.Errorf("lake scan %s: column %s: %w", opts.Stream, f.Name, err)
 		}
 	}
-	files, err := listFiles(ctx, opts.Store, opts.Stream, opts.From, opts.To, opts.Partitions)
+	var files []File
+	var err error
+	if opts.Dataset {
+		from, to := opts.From, opts.To
+		if !isEventTime(opts.TimeColumn) {
+			from, to = time.Time{}, time.Time{} // dt=/hr= directories are cut by _event_time
+		}
+		files, err = listDataset(ctx, opts.Store, "", from, to, opts.Partitions)
+	} else {
+		opts.TimeColumn = decode.ColEventTime
+		files, err = listFiles(ctx, opts.Store, opts.Stream, opts.From, opts.To, opts.Partitions)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("lake scan %s: %w", opts.Stream, err)
 	}
