@@ -52,6 +52,39 @@ func (c planCatalog) Dataset(url string) (*sql.StreamDef, error) {
 	return datasetDef(&sql.Dataset{URL: url, TimeColumn: d.TimeColumn, Partitions: d.Partitions}, cols), nil
 }
 
+// describeDataset answers DESCRIBE of a dataset: its columns with their
+// types, then what Discover found.
+func (e *Engine) describeDataset(ctx context.Context, url string) (*Result, error) {
+	store, err := e.openDataset(ctx, url)
+	if err != nil {
+		return nil, fmt.Errorf("describe: %w", err)
+	}
+	d, err := lakescan.Discover(ctx, store)
+	if err != nil {
+		return nil, fmt.Errorf("describe: dataset %s: %w", url, err)
+	}
+	var rows [][]sql.Value
+	add := func(k, v string) { rows = append(rows, []sql.Value{str(k), str(v)}) }
+	for _, f := range d.Columns {
+		t, err := eval.SQLType(f.Type)
+		if err != nil {
+			return nil, fmt.Errorf("describe: dataset %s: column %s: %w", url, f.Name, err)
+		}
+		add(f.Name, t.String())
+	}
+	add("(event time)", orDefault(d.TimeColumn, "none (no TIMESTAMP column: no windows)"))
+	add("(partitions)", orDefault(strings.Join(d.Partitions, ", "), "none"))
+	add("(files)", fmt.Sprintf("%d, %d bytes", d.Files, d.Bytes))
+	if len(d.Skipped) > 0 {
+		add("(unreadable columns)", strings.Join(d.Skipped, ", "))
+	}
+	rec, err := buildRecord(e.opts.Mem, describeSchema, rows)
+	if err != nil {
+		return nil, err
+	}
+	return staticResult(describeSchema, rec), nil
+}
+
 // datasetDef is the definition a dataset is planned and run with: its
 // event time is its TimeColumn, its archive is itself, and its partition
 // columns prune as a stream's archive_partition_by fields do.

@@ -227,6 +227,15 @@ func TestDatasetQueries(t *testing.T) {
 		t.Fatalf("time range count %q", got)
 	}
 
+	// DESCRIBE shows the discovered schema.
+	got = collect(t, eng, "DESCRIBE "+from)
+	want = []string{"field,value", "user,VARCHAR", "n,BIGINT", "amount,DOUBLE", "at,TIMESTAMP", "day_date,TIMESTAMP", "price,DOUBLE",
+		"country,VARCHAR", "day,BIGINT", "(event time),at", `(partitions),"country, day"`,
+		fmt.Sprintf("(files),%s", got[len(got)-2][len("(files),"):]), `(unreadable columns),"tags list<list: utf8, nullable>"`}
+	if !slices.Equal(got, want) || !strings.HasPrefix(got[len(got)-2], `(files),"6, `) {
+		t.Errorf("DESCRIBE:\n got %q\nwant %q", got, want)
+	}
+
 	// EXPLAIN names the dataset.
 	got = collect(t, eng, "EXPLAIN SELECT COUNT(*) FROM "+from)
 	if !strings.Contains(strings.Join(got, "\n"), "Scan file://"+dir) {

@@ -141,6 +141,9 @@ func (e *Engine) showStreams(ctx context.Context) (*Result, error) {
 var describeSchema = sql.Schema{{Name: "field", Type: sql.String}, {Name: "value", Type: sql.String}}
 
 func (e *Engine) describe(ctx context.Context, s *sql.Describe) (*Result, error) {
+	if s.Dataset {
+		return e.describeDataset(ctx, s.Name)
+	}
 	d, ok := e.catalog.Stream(s.Name)
 	if !ok {
 		return nil, fmt.Errorf("describe: stream %s does not exist", s.Name)

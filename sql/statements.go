@@ -108,10 +108,12 @@ type StopQuery struct {
 	ID string
 }
 
-// Describe is DESCRIBE name (or DESC name).
+// Describe is DESCRIBE name (or DESC name), or DESCRIBE of a dataset
+// (s3.`bucket/prefix`, file.`/path`): then Name is its URL.
 type Describe struct {
 	Span
-	Name string
+	Name    string
+	Dataset bool
 }
 
 // Explain is EXPLAIN <select> or EXPLAIN INSERT INTO s <select>. Into is
