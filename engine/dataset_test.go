@@ -22,6 +22,7 @@ import (
 	"github.com/freshet/freshet/ingest/streamstore"
 	"github.com/freshet/freshet/output"
 	"github.com/freshet/freshet/output/storeurl"
+	"github.com/freshet/freshet/sql"
 )
 
 // datasetSchema is the schema of the test dataset's files, written by
@@ -280,6 +281,14 @@ func TestDatasetErrors(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), c.err) {
 			t.Errorf("%s\n got %v\nwant %s", c.sql, err, c.err)
 		}
+	}
+	stmt, err := sql.ParseOne("SELECT k FROM file.`" + untimed + "`")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := eng.ExecuteStatement(context.Background(), stmt, engine.ExecOptions{EventTimeFrom: time.Now()}); err == nil ||
+		!strings.Contains(err.Error(), "has no TIMESTAMP column to bound by event time") {
+		t.Errorf("an event-time bound on an untimed dataset: %v", err)
 	}
 	// The untimed dataset still answers a plain query.
 	if got := collect(t, eng, "SELECT k, COUNT(*) AS n FROM file.`"+untimed+"` GROUP BY k ORDER BY k"); !slices.Equal(got, []string{"k,n", "a,1", "b,1"}) {

@@ -33,6 +33,9 @@ func (e *Engine) runArchiveQuery(ctx context.Context, q *sql.Query, o ExecOption
 	if q.Kind != sql.Snapshot {
 		return nil, fmt.Errorf("run query: %s can only be read by a snapshot query", describeScan(def))
 	}
+	if def.Dataset != nil && def.Dataset.TimeColumn == "" && !(o.EventTimeFrom.IsZero() && o.EventTimeUntil.IsZero()) {
+		return nil, fmt.Errorf("run query: the dataset %s has no TIMESTAMP column to bound by event time (--from/--to)", def.Name)
+	}
 	if def.Options.Archive == "" {
 		return nil, fmt.Errorf("run query: stream %s has no archive (CREATE STREAM … WITH (archive = '…'))", def.Name)
 	}
