@@ -7,7 +7,6 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -19,9 +18,6 @@ import (
 	"github.com/apache/arrow/go/v17/parquet/pqarrow"
 
 	"github.com/freshet/freshet/engine"
-	"github.com/freshet/freshet/ingest/streamstore"
-	"github.com/freshet/freshet/output"
-	"github.com/freshet/freshet/output/storeurl"
 	"github.com/freshet/freshet/sql"
 )
 
@@ -123,30 +119,6 @@ func datasetRows() []datasetRow {
 	return rows
 }
 
-// datasetEngine opens an engine whose object stores log the keys read.
-func datasetEngine(t *testing.T, mem memory.Allocator) (*engine.Engine, map[string]bool, *sync.Mutex) {
-	t.Helper()
-	store, err := streamstore.Open(streamstore.Options{RetentionCheck: -1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { store.Close() })
-	var mu sync.Mutex
-	opened := map[string]bool{}
-	eng, err := engine.Open(engine.Options{Store: store, Mem: mem,
-		OpenArchive: func(ctx context.Context, url string) (output.ObjectStore, error) {
-			s, err := storeurl.Open(ctx, url, output.S3Config{})
-			if err != nil {
-				return nil, err
-			}
-			return &readLog{ObjectStore: s, mu: &mu, keys: opened}, nil
-		}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return eng, opened, &mu
-}
-
 // TestDatasetQueries reads a Hive-partitioned dataset written by another
 // Parquet writer: schema from the files (types cast to the engine's),
 // partition columns from the paths, pruning by partition values, windows
@@ -156,7 +128,7 @@ func TestDatasetQueries(t *testing.T) {
 	dir := t.TempDir() + "/events"
 	rows := datasetRows()
 	writeDataset(t, dir, rows, 16)
-	eng, opened, mu := datasetEngine(t, mem)
+	eng, opened, mu := readLoggedEngine(t, mem)
 	from := "file.`" + dir + "`"
 
 	// The schema: file columns (the list column skipped), then partitions.
@@ -250,7 +222,7 @@ func TestDatasetQueries(t *testing.T) {
 // files, a window over a dataset without a timestamp and EMIT CHANGES all
 // fail with a message that says why.
 func TestDatasetErrors(t *testing.T) {
-	eng, _, _ := datasetEngine(t, memory.NewGoAllocator())
+	eng, _, _ := readLoggedEngine(t, memory.NewGoAllocator())
 	defer eng.Close()
 	empty := t.TempDir()
 	if err := os.WriteFile(empty+"/notes.txt", []byte("x"), 0o644); err != nil {
