@@ -66,7 +66,7 @@ func (e *Engine) runArchiveQuery(ctx context.Context, q *sql.Query, o ExecOption
 	if !o.EventTimeUntil.IsZero() {
 		keep.to = o.EventTimeUntil.UnixMilli() + 1 // EventTimeUntil is inclusive
 	}
-	prune := keep.intersect(whereTimeRange(q, def))
+	prune := keep.intersect(whereTimeRange(q, def, nowMs))
 	if prune.from >= prune.to {
 		prune = timeRange{from: 0, to: 0} // an empty range: no hour qualifies
 	}
@@ -301,10 +301,12 @@ func scanFilter(q *sql.Query) *sql.Filter {
 // whereTimeRange derives an event-time range from the WHERE clause: the
 // conjuncts that compare the event-time column (the stream's event_time
 // column, _event_time, or _arrival when the stream has no event-time
-// column) with a timestamp literal, or put it BETWEEN two. Anything else
-// leaves the range open; the filter still runs, so the range only needs to
-// contain every row the filter keeps.
-func whereTimeRange(q *sql.Query, def *sql.StreamDef) timeRange {
+// column) with a timestamp constant — a literal or an expression without
+// columns, such as NOW() - INTERVAL 5 MINUTE, with NOW() = now (Unix ms) —
+// or put it BETWEEN two. Anything else leaves the range open; the filter
+// still runs, so the range only needs to contain every row the filter
+// keeps.
+func whereTimeRange(q *sql.Query, def *sql.StreamDef, now int64) timeRange {
 	r := timeRange{from: math.MinInt64, to: math.MaxInt64}
 	where := scanFilter(q)
 	if where == nil {
@@ -324,13 +326,7 @@ func whereTimeRange(q *sql.Query, def *sql.StreamDef) timeRange {
 			return strings.EqualFold(c.Name, decode.ColArrival)
 		}
 	}
-	lit := func(x sql.Expr) (int64, bool) {
-		l, ok := x.(*sql.Literal)
-		if !ok || l.Value.Null || l.Value.Type != sql.Timestamp {
-			return 0, false
-		}
-		return l.Value.Int, true
-	}
+	lit := func(x sql.Expr) (int64, bool) { return foldTime(x, now) }
 	var walk func(x sql.Expr)
 	walk = func(x sql.Expr) {
 		switch x := x.(type) {
