@@ -47,15 +47,10 @@ func (e *Engine) runArchiveQuery(ctx context.Context, q *sql.Query, o ExecOption
 	if err != nil {
 		return nil, err
 	}
-	fields := make([]arrow.Field, len(pipe.Used()))
-	for i, u := range pipe.Used() {
-		c := scan.Output[u]
-		t, err := eval.ArrowType(c.Type)
-		if err != nil {
-			pipe.Close()
-			return nil, err
-		}
-		fields[i] = arrow.Field{Name: c.Name, Type: t, Nullable: true}
+	fields, err := usedFields(scan, pipe)
+	if err != nil {
+		pipe.Close()
+		return nil, err
 	}
 	// The rows kept: ExecOptions' bounds exactly; the scan also prunes by
 	// the WHERE clause's bounds on the event time, which the filter applies.
@@ -110,9 +105,24 @@ func (e *Engine) runArchiveQuery(ctx context.Context, q *sql.Query, o ExecOption
 // scanArchive pushes the scanner's batches through the pipeline and closes
 // its windows at the end.
 func (e *Engine) scanArchive(sc *lakescan.Scanner, pipe *exec.Pipeline, keep timeRange, emit func(exec.Batch) error) error {
+	err := e.pushArchive(sc, pipe, func(b exec.Batch) (exec.Batch, error) { return e.keepRange(b, keep) }, emit)
+	if err != nil {
+		return err
+	}
+	out, err := pipe.Advance(math.MaxInt64)
+	if err != nil {
+		return err
+	}
+	return emitAll(out, emit)
+}
+
+// pushArchive pushes the rows keep returns of each of the scanner's
+// batches (a batch the caller releases, or a zero Batch for none) through
+// the pipeline, until the scan ends or the pipeline needs no more.
+func (e *Engine) pushArchive(sc *lakescan.Scanner, pipe *exec.Pipeline, keep func(exec.Batch) (exec.Batch, error), emit func(exec.Batch) error) error {
 	for sc.Next() {
 		lb := sc.Batch()
-		b, err := e.keepRange(exec.Batch{Rec: lb.Rec, Times: lb.Times}, keep)
+		b, err := keep(exec.Batch{Rec: lb.Rec, Times: lb.Times})
 		if err != nil {
 			return err
 		}
@@ -131,14 +141,7 @@ func (e *Engine) scanArchive(sc *lakescan.Scanner, pipe *exec.Pipeline, keep tim
 			return nil
 		}
 	}
-	if err := sc.Err(); err != nil {
-		return err
-	}
-	out, err := pipe.Advance(math.MaxInt64)
-	if err != nil {
-		return err
-	}
-	return emitAll(out, emit)
+	return sc.Err()
 }
 
 // keepRange returns the rows of b with event times in r, as a batch the
