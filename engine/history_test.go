@@ -39,10 +39,10 @@ func (c *setClock) Set(t time.Time) { c.mu.Lock(); c.t = t; c.mu.Unlock() }
 // historyFixture is a stream clicks (3 shards, archived to a local
 // directory) whose 900 records arrive every 12 s from 10:00 (record i at
 // 10:00 + 12i s, event time the same except every tenth, 7 minutes
-// earlier; qty = i). Records 0–349 and then 350–599 (and one undecodable
-// line after record 450) were delivered to the lake in two rounds; 600–899
-// were put after delivery stopped, so only the stream holds them. Nothing
-// is trimmed yet: trim does that.
+// earlier; qty = i). Records 0–349 (and an undecodable line, last, which
+// goes to the lake's error files) and then 350–599 were delivered to the
+// lake in two rounds; 600–899 were put after delivery stopped, so only the
+// stream holds them. Nothing is trimmed yet: trim does that.
 type historyFixture struct {
 	store   *streamstore.Store
 	clock   *setClock
@@ -85,7 +85,7 @@ func newHistoryFixture(t *testing.T, mem memory.Allocator) *historyFixture {
 	}
 	res.Close()
 	f.put(t, 0, 350)
-	f.waitDelivered(t, deliver, 350)
+	f.waitDelivered(t, deliver, 351)
 	f.put(t, 350, 600)
 	f.waitDelivered(t, deliver, 601)
 	deliver.Close()
@@ -104,7 +104,7 @@ func (f *historyFixture) put(t *testing.T, from, to int) {
 			t.Fatalf("put %d: %v %v", i, err, res)
 		}
 		f.shardOf = append(f.shardOf, res[0].ShardID)
-		if i == 450 {
+		if i == 349 {
 			if _, err := f.store.PutRecords(context.Background(), "clicks", []ingest.PutEntry{{PartitionKey: "bad", Data: []byte("not json")}}); err != nil {
 				t.Fatal(err)
 			}
@@ -237,11 +237,11 @@ func TestHistoryQuery(t *testing.T) {
 	if got := live[historyQueries[2]+historyTicks[5].String()]; !slices.Equal(got, []string{"n,distinct_records,total", "900,900,404550"}) {
 		t.Fatalf("live count at 13:30: %v", got)
 	}
-	// The three parts: 350 records only archived, 250 in both, 300 (and
-	// the undecodable line) only retained.
+	// The three parts: 350 records (and the undecodable line) only
+	// archived, 250 in both, 300 only retained.
 	f.trim(t, historyBase.Add(70*time.Minute))
-	if n := f.retained(t); n != 551 {
-		t.Fatalf("retained %d records, want 551", n)
+	if n := f.retained(t); n != 550 {
+		t.Fatalf("retained %d records, want 550", n)
 	}
 	for _, q := range historyQueries {
 		for _, at := range historyTicks {
@@ -275,6 +275,10 @@ func TestHistoryQuery(t *testing.T) {
 	got, err = queryRows(eng, historyQueries[2], engine.ExecOptions{Now: historyTicks[5], EventTimeUntil: historyTicks[5]})
 	if err != nil || got[1] != "550,550,343475" {
 		t.Errorf("retained only: %v %v", got, err)
+	}
+	gaps, err := eng.HistoryGaps(context.Background(), "clicks")
+	if err != nil || len(gaps) != 0 {
+		t.Errorf("gaps %+v %v, want none: the lake holds every dropped record", gaps, err)
 	}
 	eng.Close()
 	mem.AssertSize(t, 0)
@@ -354,6 +358,66 @@ func TestHistoryScanPruning(t *testing.T) {
 		if strings.Contains(k, "/hr=10/") {
 			t.Errorf("archive query read %s, before the 5 minutes", k)
 		}
+	}
+}
+
+// TestHistoryGaps: records that retention dropped before delivery reached
+// them (600–649: delivery had stopped) are reported shard by shard with
+// when they arrived, and a history query lacks exactly them.
+func TestHistoryGaps(t *testing.T) {
+	f := newHistoryFixture(t, memory.NewGoAllocator())
+	eng := f.open(t, memory.NewGoAllocator(), f.store)
+	defer eng.Close()
+	cutoff := historyBase.Add(130 * time.Minute) // record 650 arrives then
+	f.trim(t, cutoff)
+	gaps, err := eng.HistoryGaps(context.Background(), "clicks")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// By hand: per shard, the records 600–649 it got; the last one it got
+	// before (delivered) and the first after (retained).
+	type want struct {
+		n             int64
+		after, before time.Time
+	}
+	wants := map[string]*want{}
+	for i, shard := range f.shardOf {
+		_, arrival := historyRecord(i)
+		w := wants[shard]
+		if w == nil {
+			w = &want{}
+			wants[shard] = w
+		}
+		switch {
+		case i < 600:
+			w.after = arrival
+		case i < 650:
+			w.n++
+		case w.before.IsZero():
+			w.before = arrival
+		}
+	}
+	var total int64
+	for _, g := range gaps {
+		w := wants[g.Shard]
+		if w == nil || g.Records() != w.n || !g.After.Equal(w.after) || !g.Before.Equal(w.before) {
+			t.Errorf("gap %+v (%d records), want %+v", g, g.Records(), w)
+		}
+		total += g.Records()
+	}
+	if total != 50 {
+		t.Errorf("gaps hold %d records, want 50: %+v", total, gaps)
+	}
+	got, err := queryRows(eng, historyQueries[2], engine.ExecOptions{Now: historyTicks[5], EventTimeUntil: historyTicks[5], History: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum := 404550
+	for i := 600; i < 650; i++ {
+		sum -= i
+	}
+	if want := fmt.Sprintf("850,850,%d", sum); got[1] != want {
+		t.Errorf("history with a gap: %v, want %s", got, want)
 	}
 }
 
