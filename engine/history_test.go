@@ -223,6 +223,9 @@ func TestHistoryQuery(t *testing.T) {
 	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
 	f := newHistoryFixture(t, mem)
 	eng := f.open(t, mem, f.store)
+	if st := eng.ArchiveStats(); len(st) != 0 {
+		t.Fatalf("an engine with NoArchiveDelivery delivers: %+v", st)
+	}
 	live := map[string][]string{}
 	for _, q := range historyQueries {
 		for _, at := range historyTicks {
