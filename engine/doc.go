@@ -20,6 +20,15 @@
 //     checkpoint (see checkpoint.go), so that after a crash its output
 //     stream receives every result exactly once.
 //
+// Over the lake (a stream's archive = '…', delivered by archive.go), a
+// snapshot of FROM archive.<stream> reads Parquet through output/lakescan
+// instead of the shards (lakesource.go), pruned by the event-time and
+// partition bounds of its WHERE clause. A history snapshot
+// (ExecOptions.History, for alert-rule backtests) reads both: the
+// archived records that retention has dropped, then the retained ones,
+// each record once (history.go); HistoryGaps reports the records neither
+// holds.
+//
 // Records that cannot be decoded never stop a query: they are counted and
 // written, with the reason, to the stream <name>__errors.
 //

@@ -47,6 +47,11 @@ type Options struct {
 	// file://…); the binary wires it, so that the engine imports no AWS
 	// code. Nil means streams cannot name an archive.
 	OpenArchive func(ctx context.Context, url string) (output.ObjectStore, error)
+	// NoArchiveDelivery keeps the engine from delivering streams to their
+	// archives while it can still read them (FROM archive.<stream>,
+	// ExecOptions.History): for tools that look at a data directory, such
+	// as rules backtest, and must not write to the lake.
+	NoArchiveDelivery bool
 }
 
 // Engine runs SQL statements over a stream store: DDL, inserts, snapshot
@@ -184,6 +189,14 @@ type ExecOptions struct {
 	// Progress, when set, is called as a scan of the archive finishes each
 	// file (from the scan's goroutines, one call at a time).
 	Progress func(lakescan.Progress)
+	// History runs a snapshot over everything the stream has held, not
+	// only what it still retains: for a stream with an archive, the
+	// archived records that retention has dropped come first, then the
+	// retained ones, each record once, within the same bounds (arrived by
+	// Now, EventTimeFrom, EventTimeUntil). See history.go; HistoryGaps
+	// reports what neither holds. It changes nothing for a stream without
+	// an archive.
+	History bool
 }
 
 // ExecuteStatement runs a parsed statement.

@@ -57,15 +57,10 @@ func (e *Engine) runArchiveQuery(ctx context.Context, q *sql.Query, o ExecOption
 	if err != nil {
 		return nil, err
 	}
-	fields := make([]arrow.Field, len(pipe.Used()))
-	for i, u := range pipe.Used() {
-		c := scan.Output[u]
-		t, err := eval.ArrowType(c.Type)
-		if err != nil {
-			pipe.Close()
-			return nil, err
-		}
-		fields[i] = arrow.Field{Name: c.Name, Type: t, Nullable: true}
+	fields, err := usedFields(scan, pipe)
+	if err != nil {
+		pipe.Close()
+		return nil, err
 	}
 	// The rows kept: ExecOptions' bounds exactly; the scan also prunes by
 	// the WHERE clause's bounds on the event time, which the filter applies.
@@ -76,7 +71,7 @@ func (e *Engine) runArchiveQuery(ctx context.Context, q *sql.Query, o ExecOption
 	if !o.EventTimeUntil.IsZero() {
 		keep.to = o.EventTimeUntil.UnixMilli() + 1 // EventTimeUntil is inclusive
 	}
-	prune := keep.intersect(whereTimeRange(q, def))
+	prune := keep.intersect(whereTimeRange(q, def, nowMs))
 	if prune.from >= prune.to {
 		prune = timeRange{from: 0, to: 0} // an empty range: no hour qualifies
 	}
@@ -124,9 +119,24 @@ func (e *Engine) runArchiveQuery(ctx context.Context, q *sql.Query, o ExecOption
 // scanArchive pushes the scanner's batches through the pipeline and closes
 // its windows at the end.
 func (e *Engine) scanArchive(sc *lakescan.Scanner, pipe *exec.Pipeline, keep timeRange, emit func(exec.Batch) error) error {
+	err := e.pushArchive(sc, pipe, func(b exec.Batch) (exec.Batch, error) { return e.keepRange(b, keep) }, emit)
+	if err != nil {
+		return err
+	}
+	out, err := pipe.Advance(math.MaxInt64)
+	if err != nil {
+		return err
+	}
+	return emitAll(out, emit)
+}
+
+// pushArchive pushes the rows keep returns of each of the scanner's
+// batches (a batch the caller releases, or a zero Batch for none) through
+// the pipeline, until the scan ends or the pipeline needs no more.
+func (e *Engine) pushArchive(sc *lakescan.Scanner, pipe *exec.Pipeline, keep func(exec.Batch) (exec.Batch, error), emit func(exec.Batch) error) error {
 	for sc.Next() {
 		lb := sc.Batch()
-		b, err := e.keepRange(exec.Batch{Rec: lb.Rec, Times: lb.Times}, keep)
+		b, err := keep(exec.Batch{Rec: lb.Rec, Times: lb.Times})
 		if err != nil {
 			return err
 		}
@@ -145,14 +155,7 @@ func (e *Engine) scanArchive(sc *lakescan.Scanner, pipe *exec.Pipeline, keep tim
 			return nil
 		}
 	}
-	if err := sc.Err(); err != nil {
-		return err
-	}
-	out, err := pipe.Advance(math.MaxInt64)
-	if err != nil {
-		return err
-	}
-	return emitAll(out, emit)
+	return sc.Err()
 }
 
 // keepRange returns the rows of b with event times in r, as a batch the
@@ -315,10 +318,12 @@ func scanFilter(q *sql.Query) *sql.Filter {
 // whereTimeRange derives an event-time range from the WHERE clause: the
 // conjuncts that compare the event-time column (the stream's event_time
 // column, _event_time, or _arrival when the stream has no event-time
-// column) with a timestamp literal, or put it BETWEEN two. Anything else
-// leaves the range open; the filter still runs, so the range only needs to
-// contain every row the filter keeps.
-func whereTimeRange(q *sql.Query, def *sql.StreamDef) timeRange {
+// column) with a timestamp constant — a literal or an expression without
+// columns, such as NOW() - INTERVAL 5 MINUTE, with NOW() = now (Unix ms) —
+// or put it BETWEEN two. Anything else leaves the range open; the filter
+// still runs, so the range only needs to contain every row the filter
+// keeps.
+func whereTimeRange(q *sql.Query, def *sql.StreamDef, now int64) timeRange {
 	r := timeRange{from: math.MinInt64, to: math.MaxInt64}
 	where := scanFilter(q)
 	if where == nil {
@@ -340,13 +345,7 @@ func whereTimeRange(q *sql.Query, def *sql.StreamDef) timeRange {
 			return strings.EqualFold(c.Name, decode.ColArrival)
 		}
 	}
-	lit := func(x sql.Expr) (int64, bool) {
-		l, ok := x.(*sql.Literal)
-		if !ok || l.Value.Null || l.Value.Type != sql.Timestamp {
-			return 0, false
-		}
-		return l.Value.Int, true
-	}
+	lit := func(x sql.Expr) (int64, bool) { return foldTime(x, now) }
 	var walk func(x sql.Expr)
 	walk = func(x sql.Expr) {
 		switch x := x.(type) {

@@ -338,6 +338,9 @@ func (e *Engine) runQuery(ctx context.Context, q *sql.Query, o ExecOptions) (*Re
 	if q.Scan().Archive {
 		return e.runArchiveQuery(ctx, q, o)
 	}
+	if o.History {
+		return e.runHistoryQuery(ctx, q, o)
+	}
 	mode := exec.Final
 	if q.Kind == sql.Push {
 		mode = exec.Updates
@@ -349,12 +352,7 @@ func (e *Engine) runQuery(ctx context.Context, q *sql.Query, o ExecOptions) (*Re
 	if q.Kind == sql.Push && o.FromEarliest {
 		r.reader.latest = false
 	}
-	if !o.EventTimeUntil.IsZero() {
-		r.until = o.EventTimeUntil.UnixMilli()
-	}
-	if !o.EventTimeFrom.IsZero() {
-		r.from = o.EventTimeFrom.UnixMilli()
-	}
+	r.setEventTimeBounds(o)
 	qctx, cancel := context.WithCancel(e.ctx)
 	stopOnCaller := context.AfterFunc(ctx, cancel)
 	res, batches, errc := streamResult(q.OutputSchema(), q.Kind, cancel)

@@ -32,4 +32,11 @@
 //
 // Pruning is conservative: a batch may still hold rows outside the range
 // (those of a row group that straddles a bound); callers filter rows.
+// Options.Select lets a caller skip files by name (a history query skips
+// those whose rows are all still retained by the stream).
+//
+// Spans lists what the lake holds of each shard, by the sequence ranges in
+// the names of its data and error files, without reading them; the holes
+// between them are records the lake never got. ArrivalRange reads one
+// file's footer for when its records arrived.
 package lakescan

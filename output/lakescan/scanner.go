@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -48,6 +49,10 @@ type Options struct {
 	// for a field it names, only directories field=value whose (unescaped)
 	// value is in the set are read. Files without the field are read.
 	Partitions map[string]map[string]bool
+	// Select, when set, is asked about each file the partitions allow;
+	// only the files it accepts are read (a history query skips the files
+	// whose records are all still retained).
+	Select func(File) bool
 	// Parallelism is how many files are read at once (default GOMAXPROCS,
 	// at least 2).
 	Parallelism int
@@ -151,6 +156,9 @@ func Open(ctx context.Context, opts Options) (*Scanner, error) {
 	}
 	if err != nil {
 		return nil, fmt.Errorf("lake scan %s: %w", opts.Stream, err)
+	}
+	if opts.Select != nil {
+		files = slices.DeleteFunc(files, func(f File) bool { return !opts.Select(f) })
 	}
 	s := &Scanner{opts: opts, files: files}
 	s.prog.Files = len(files)
