@@ -114,6 +114,12 @@ func (e *Engine) dropStream(ctx context.Context, s *sql.DropStream) (*Result, er
 	if err := e.store.DeleteStream(ctx, s.Name); err != nil && !errors.Is(err, ingest.ErrNotFound) {
 		return nil, fmt.Errorf("drop stream %s: %w", s.Name, err)
 	}
+	// Its error stream goes with it: a stream created again under the name
+	// numbers its records afresh, and old errors would shadow new ones.
+	e.errorLog.forget(s.Name)
+	if err := e.store.DeleteStream(ctx, errorStream(s.Name)); err != nil && !errors.Is(err, ingest.ErrNotFound) {
+		return nil, fmt.Errorf("drop stream %s: %w", errorStream(s.Name), err)
+	}
 	return messageResult(fmt.Sprintf("Stream %s dropped.", s.Name)), nil
 }
 

@@ -71,6 +71,7 @@ type Engine struct {
 	ctx      context.Context
 	stop     context.CancelFunc
 	metrics  *Metrics
+	errorLog *errorLog
 	archives map[string]*archiver
 	alerts   AlertSource // SHOW ALERTS; see alerts.go
 	// memCheckpoints holds checkpoints when Dir is "".
@@ -116,7 +117,7 @@ func Open(opts Options) (*Engine, error) {
 	ctx, stop := context.WithCancel(context.Background())
 	e := &Engine{
 		opts: opts, store: opts.Store, catalog: cat, fns: sql.NewFunctions(), log: opts.Logger,
-		queries: map[string]*persistentQuery{}, ctx: ctx, stop: stop, metrics: newMetrics(),
+		queries: map[string]*persistentQuery{}, ctx: ctx, stop: stop, metrics: newMetrics(), errorLog: newErrorLog(),
 		archives: map[string]*archiver{},
 	}
 	if err := e.restartQueries(); err != nil {
