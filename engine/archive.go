@@ -33,6 +33,9 @@ func (e *Engine) startArchive(def *sql.StreamDef) error {
 	if e.opts.OpenArchive == nil {
 		return fmt.Errorf("archive %s: this engine has no object stores configured (Options.OpenArchive)", def.Name)
 	}
+	if e.opts.NoArchiveDelivery {
+		return nil
+	}
 	if _, ok := e.archives[def.Name]; ok {
 		return nil
 	}

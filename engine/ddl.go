@@ -114,6 +114,12 @@ func (e *Engine) dropStream(ctx context.Context, s *sql.DropStream) (*Result, er
 	if err := e.store.DeleteStream(ctx, s.Name); err != nil && !errors.Is(err, ingest.ErrNotFound) {
 		return nil, fmt.Errorf("drop stream %s: %w", s.Name, err)
 	}
+	// Its error stream goes with it: a stream created again under the name
+	// numbers its records afresh, and old errors would shadow new ones.
+	e.errorLog.forget(s.Name)
+	if err := e.store.DeleteStream(ctx, errorStream(s.Name)); err != nil && !errors.Is(err, ingest.ErrNotFound) {
+		return nil, fmt.Errorf("drop stream %s: %w", errorStream(s.Name), err)
+	}
 	return messageResult(fmt.Sprintf("Stream %s dropped.", s.Name)), nil
 }
 
@@ -141,6 +147,9 @@ func (e *Engine) showStreams(ctx context.Context) (*Result, error) {
 var describeSchema = sql.Schema{{Name: "field", Type: sql.String}, {Name: "value", Type: sql.String}}
 
 func (e *Engine) describe(ctx context.Context, s *sql.Describe) (*Result, error) {
+	if s.Dataset {
+		return e.describeDataset(ctx, s.Name)
+	}
 	d, ok := e.catalog.Stream(s.Name)
 	if !ok {
 		return nil, fmt.Errorf("describe: stream %s does not exist", s.Name)
@@ -286,13 +295,13 @@ func plural(n int) string {
 
 var explainSchema = sql.Schema{{Name: "plan", Type: sql.String}}
 
-func (e *Engine) explain(s *sql.Explain) (*Result, error) {
+func (e *Engine) explain(ctx context.Context, s *sql.Explain) (*Result, error) {
 	var q *sql.Query
 	var err error
 	if s.Into != nil {
 		q, err = sql.PlanInsertSelect(s.Into, e.catalog, e.fns)
 	} else {
-		q, err = sql.Plan(s.Query, e.catalog, e.fns)
+		q, err = sql.Plan(s.Query, e.planning(ctx), e.fns)
 	}
 	if err != nil {
 		return nil, err

@@ -20,13 +20,18 @@
 //     checkpoint (see checkpoint.go), so that after a crash its output
 //     stream receives every result exactly once.
 //
-// A snapshot over archive.<stream> reads the stream's lake instead
-// (output/lakescan, lakesource.go), files in parallel. When its plan
+// Over the lake (a stream's archive = '…', delivered by archive.go), a
+// snapshot of FROM archive.<stream> reads Parquet through output/lakescan
+// instead of the shards (lakesource.go), files in parallel, pruned by the
+// event-time and partition bounds of its WHERE clause. When its plan
 // aggregates in parts (exec.Pipeline.Splits), each file is filtered and
 // aggregated in the goroutine that reads it and the parts are merged in
 // file order (lakefold.go); the scan then decodes low-cardinality group
 // keys only as dictionary indices and skips the event times the query
-// does not need.
+// does not need. A history snapshot (ExecOptions.History, for alert-rule
+// backtests) reads both: the archived records that retention has dropped,
+// then the retained ones, each record once (history.go); HistoryGaps
+// reports the records neither holds.
 //
 // Records that cannot be decoded never stop a query: they are counted and
 // written, with the reason, to the stream <name>__errors.

@@ -47,6 +47,11 @@ type Options struct {
 	// file://…); the binary wires it, so that the engine imports no AWS
 	// code. Nil means streams cannot name an archive.
 	OpenArchive func(ctx context.Context, url string) (output.ObjectStore, error)
+	// NoArchiveDelivery keeps the engine from delivering streams to their
+	// archives while it can still read them (FROM archive.<stream>,
+	// ExecOptions.History): for tools that look at a data directory, such
+	// as rules backtest, and must not write to the lake.
+	NoArchiveDelivery bool
 }
 
 // Engine runs SQL statements over a stream store: DDL, inserts, snapshot
@@ -66,6 +71,7 @@ type Engine struct {
 	ctx      context.Context
 	stop     context.CancelFunc
 	metrics  *Metrics
+	errorLog *errorLog
 	archives map[string]*archiver
 	alerts   AlertSource // SHOW ALERTS; see alerts.go
 	// memCheckpoints holds checkpoints when Dir is "".
@@ -111,7 +117,7 @@ func Open(opts Options) (*Engine, error) {
 	ctx, stop := context.WithCancel(context.Background())
 	e := &Engine{
 		opts: opts, store: opts.Store, catalog: cat, fns: sql.NewFunctions(), log: opts.Logger,
-		queries: map[string]*persistentQuery{}, ctx: ctx, stop: stop, metrics: newMetrics(),
+		queries: map[string]*persistentQuery{}, ctx: ctx, stop: stop, metrics: newMetrics(), errorLog: newErrorLog(),
 		archives: map[string]*archiver{},
 	}
 	if err := e.restartQueries(); err != nil {
@@ -184,6 +190,14 @@ type ExecOptions struct {
 	// Progress, when set, is called as a scan of the archive finishes each
 	// file (from the scan's goroutines, one call at a time).
 	Progress func(lakescan.Progress)
+	// History runs a snapshot over everything the stream has held, not
+	// only what it still retains: for a stream with an archive, the
+	// archived records that retention has dropped come first, then the
+	// retained ones, each record once, within the same bounds (arrived by
+	// Now, EventTimeFrom, EventTimeUntil). See history.go; HistoryGaps
+	// reports what neither holds. It changes nothing for a stream without
+	// an archive.
+	History bool
 }
 
 // ExecuteStatement runs a parsed statement.
@@ -205,7 +219,7 @@ func (e *Engine) ExecuteStatement(ctx context.Context, stmt sql.Statement, o Exe
 	case *sql.Insert:
 		return e.insertValues(ctx, s)
 	case *sql.Explain:
-		return e.explain(s)
+		return e.explain(ctx, s)
 	case *sql.ShowQueries:
 		return e.showQueries()
 	case *sql.ShowAlerts:
@@ -213,7 +227,7 @@ func (e *Engine) ExecuteStatement(ctx context.Context, stmt sql.Statement, o Exe
 	case *sql.StopQuery:
 		return e.stopQuery(s)
 	case *sql.Select:
-		q, err := sql.Plan(s, e.catalog, e.fns)
+		q, err := sql.Plan(s, e.planning(ctx), e.fns)
 		if err != nil {
 			return nil, err
 		}

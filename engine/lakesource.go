@@ -15,6 +15,7 @@ import (
 	"github.com/freshet/freshet/engine/decode"
 	"github.com/freshet/freshet/engine/eval"
 	"github.com/freshet/freshet/engine/exec"
+	"github.com/freshet/freshet/output"
 	"github.com/freshet/freshet/output/lakescan"
 	"github.com/freshet/freshet/sql"
 )
@@ -25,37 +26,41 @@ import (
 // refuses push and persistent queries over the archive.
 func (e *Engine) runArchiveQuery(ctx context.Context, q *sql.Query, o ExecOptions) (*Result, error) {
 	scan := q.Scan()
-	if q.Kind != sql.Snapshot {
-		return nil, fmt.Errorf("run query: archive.%s can only be read by a snapshot query", scan.Stream)
+	def, err := e.scanDef(scan)
+	if err != nil {
+		return nil, err
 	}
-	def, ok := e.catalog.Stream(scan.Stream)
-	if !ok {
-		return nil, fmt.Errorf("run query: stream %s does not exist", scan.Stream)
+	if q.Kind != sql.Snapshot {
+		return nil, fmt.Errorf("run query: %s can only be read by a snapshot query", describeScan(def))
+	}
+	if def.Dataset != nil && def.Dataset.TimeColumn == "" && !(o.EventTimeFrom.IsZero() && o.EventTimeUntil.IsZero()) {
+		return nil, fmt.Errorf("run query: the dataset %s has no TIMESTAMP column to bound by event time (--from/--to)", def.Name)
 	}
 	if def.Options.Archive == "" {
 		return nil, fmt.Errorf("run query: stream %s has no archive (CREATE STREAM … WITH (archive = '…'))", def.Name)
 	}
-	if e.opts.OpenArchive == nil {
+	var store output.ObjectStore
+	switch {
+	case def.Dataset != nil:
+		if store, err = e.openDataset(ctx, def.Name); err != nil {
+			return nil, fmt.Errorf("run query: %w", err)
+		}
+	case e.opts.OpenArchive == nil:
 		return nil, fmt.Errorf("run query: archive.%s: this engine has no object stores configured (Options.OpenArchive)", def.Name)
-	}
-	store, err := e.opts.OpenArchive(ctx, def.Options.Archive)
-	if err != nil {
-		return nil, fmt.Errorf("run query: archive.%s at %s: %w", def.Name, def.Options.Archive, err)
+	default:
+		if store, err = e.opts.OpenArchive(ctx, def.Options.Archive); err != nil {
+			return nil, fmt.Errorf("run query: archive.%s at %s: %w", def.Name, def.Options.Archive, err)
+		}
 	}
 	nowMs := o.Now.UnixMilli()
 	pipe, err := exec.Build(q, exec.Env{Mem: e.opts.Mem, Now: func() int64 { return nowMs }, Mode: exec.Final})
 	if err != nil {
 		return nil, err
 	}
-	fields := make([]arrow.Field, len(pipe.Used()))
-	for i, u := range pipe.Used() {
-		c := scan.Output[u]
-		t, err := eval.ArrowType(c.Type)
-		if err != nil {
-			pipe.Close()
-			return nil, err
-		}
-		fields[i] = arrow.Field{Name: c.Name, Type: t, Nullable: true}
+	fields, err := usedFields(scan, pipe)
+	if err != nil {
+		pipe.Close()
+		return nil, err
 	}
 	// The rows kept: ExecOptions' bounds exactly; the scan also prunes by
 	// the WHERE clause's bounds on the event time, which the filter applies.
@@ -66,17 +71,21 @@ func (e *Engine) runArchiveQuery(ctx context.Context, q *sql.Query, o ExecOption
 	if !o.EventTimeUntil.IsZero() {
 		keep.to = o.EventTimeUntil.UnixMilli() + 1 // EventTimeUntil is inclusive
 	}
-	prune := keep.intersect(whereTimeRange(q, def))
+	prune := keep.intersect(whereTimeRange(q, def, nowMs))
 	if prune.from >= prune.to {
 		prune = timeRange{from: 0, to: 0} // an empty range: no hour qualifies
 	}
 	qctx, cancel := context.WithCancel(e.ctx)
 	stopOnCaller := context.AfterFunc(ctx, cancel)
-	sc, err := lakescan.Open(qctx, archiveScan(pipe, scan, keep, lakescan.Options{
+	opts := lakescan.Options{
 		Store: store, Stream: def.Name, Schema: arrow.NewSchema(fields, nil),
 		From: prune.fromTime(), To: prune.toTime(), Partitions: wherePartitions(q, def),
 		Mem: e.opts.Mem, Progress: o.Progress,
-	}))
+	}
+	if def.Dataset != nil {
+		opts.Dataset, opts.TimeColumn = true, def.Dataset.TimeColumn
+	}
+	sc, err := lakescan.Open(qctx, archiveScan(pipe, scan, keep, opts))
 	if err != nil {
 		stopOnCaller()
 		cancel()
@@ -113,9 +122,24 @@ func (e *Engine) scanArchive(sc *lakescan.Scanner, pipe *exec.Pipeline, keep tim
 	if pipe.Splits() {
 		return e.foldArchive(sc, pipe, keep, emit)
 	}
+	err := e.pushArchive(sc, pipe, func(b exec.Batch) (exec.Batch, error) { return e.keepRange(b, keep) }, emit)
+	if err != nil {
+		return err
+	}
+	out, err := pipe.Advance(math.MaxInt64)
+	if err != nil {
+		return err
+	}
+	return emitAll(out, emit)
+}
+
+// pushArchive pushes the rows keep returns of each of the scanner's
+// batches (a batch the caller releases, or a zero Batch for none) through
+// the pipeline, until the scan ends or the pipeline needs no more.
+func (e *Engine) pushArchive(sc *lakescan.Scanner, pipe *exec.Pipeline, keep func(exec.Batch) (exec.Batch, error), emit func(exec.Batch) error) error {
 	for sc.Next() {
 		lb := sc.Batch()
-		b, err := e.keepRange(exec.Batch{Rec: lb.Rec, Times: lb.Times}, keep)
+		b, err := keep(exec.Batch{Rec: lb.Rec, Times: lb.Times})
 		if err != nil {
 			return err
 		}
@@ -134,14 +158,7 @@ func (e *Engine) scanArchive(sc *lakescan.Scanner, pipe *exec.Pipeline, keep tim
 			return nil
 		}
 	}
-	if err := sc.Err(); err != nil {
-		return err
-	}
-	out, err := pipe.Advance(math.MaxInt64)
-	if err != nil {
-		return err
-	}
-	return emitAll(out, emit)
+	return sc.Err()
 }
 
 // keepRange returns the rows of b with event times in r, as a batch the
@@ -304,10 +321,12 @@ func scanFilter(q *sql.Query) *sql.Filter {
 // whereTimeRange derives an event-time range from the WHERE clause: the
 // conjuncts that compare the event-time column (the stream's event_time
 // column, _event_time, or _arrival when the stream has no event-time
-// column) with a timestamp literal, or put it BETWEEN two. Anything else
-// leaves the range open; the filter still runs, so the range only needs to
-// contain every row the filter keeps.
-func whereTimeRange(q *sql.Query, def *sql.StreamDef) timeRange {
+// column) with a timestamp constant — a literal or an expression without
+// columns, such as NOW() - INTERVAL 5 MINUTE, with NOW() = now (Unix ms) —
+// or put it BETWEEN two. Anything else leaves the range open; the filter
+// still runs, so the range only needs to contain every row the filter
+// keeps.
+func whereTimeRange(q *sql.Query, def *sql.StreamDef, now int64) timeRange {
 	r := timeRange{from: math.MinInt64, to: math.MaxInt64}
 	where := scanFilter(q)
 	if where == nil {
@@ -323,17 +342,13 @@ func whereTimeRange(q *sql.Query, def *sql.StreamDef) timeRange {
 			return true
 		case def.Options.EventTime != "":
 			return strings.EqualFold(c.Name, def.Options.EventTime)
+		case def.Dataset != nil:
+			return false // a dataset's _arrival is not its event time
 		default:
 			return strings.EqualFold(c.Name, decode.ColArrival)
 		}
 	}
-	lit := func(x sql.Expr) (int64, bool) {
-		l, ok := x.(*sql.Literal)
-		if !ok || l.Value.Null || l.Value.Type != sql.Timestamp {
-			return 0, false
-		}
-		return l.Value.Int, true
-	}
+	lit := func(x sql.Expr) (int64, bool) { return foldTime(x, now) }
 	var walk func(x sql.Expr)
 	walk = func(x sql.Expr) {
 		switch x := x.(type) {

@@ -27,24 +27,7 @@ import (
 // order, one undecodable) and waits until the lake holds them all.
 func archivedEngine(t *testing.T, mem memory.Allocator, with ...string) (*engine.Engine, map[string]bool) {
 	t.Helper()
-	store, err := streamstore.Open(streamstore.Options{RetentionCheck: -1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { store.Close() })
-	var mu sync.Mutex
-	opened := map[string]bool{}
-	eng, err := engine.Open(engine.Options{Store: store, Mem: mem, CheckpointInterval: 100 * time.Millisecond,
-		OpenArchive: func(ctx context.Context, url string) (output.ObjectStore, error) {
-			s, err := storeurl.Open(ctx, url, output.S3Config{})
-			if err != nil {
-				return nil, err
-			}
-			return &readLog{ObjectStore: s, mu: &mu, keys: opened}, nil
-		}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	eng, opened, mu := readLoggedEngine(t, mem)
 	res, err := eng.Execute(context.Background(), `CREATE STREAM clicks (user_id VARCHAR, qty BIGINT, price DOUBLE, ts TIMESTAMP)
 		WITH (shards = 3, event_time = 'ts', archive = 'file://`+t.TempDir()+`/lake', archive_buffer_interval = '1s'`+strings.Join(with, "")+`)`)
 	if err != nil {
@@ -64,7 +47,7 @@ func archivedEngine(t *testing.T, mem memory.Allocator, with ...string) (*engine
 		}
 	}
 	for start := 0; start < len(lines); start += 300 {
-		put(t, store, "clicks", lines[start:min(start+300, len(lines))])
+		put(t, eng.Store(), "clicks", lines[start:min(start+300, len(lines))])
 	}
 	deadline := time.Now().Add(20 * time.Second)
 	for {
@@ -81,6 +64,31 @@ func archivedEngine(t *testing.T, mem memory.Allocator, with ...string) (*engine
 	clear(opened)
 	mu.Unlock()
 	return eng, opened
+}
+
+// readLoggedEngine opens an engine whose object stores record the keys
+// they read (in opened, under mu).
+func readLoggedEngine(t *testing.T, mem memory.Allocator) (*engine.Engine, map[string]bool, *sync.Mutex) {
+	t.Helper()
+	store, err := streamstore.Open(streamstore.Options{RetentionCheck: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { store.Close() })
+	mu := &sync.Mutex{}
+	opened := map[string]bool{}
+	eng, err := engine.Open(engine.Options{Store: store, Mem: mem, CheckpointInterval: 100 * time.Millisecond,
+		OpenArchive: func(ctx context.Context, url string) (output.ObjectStore, error) {
+			s, err := storeurl.Open(ctx, url, output.S3Config{})
+			if err != nil {
+				return nil, err
+			}
+			return &readLog{ObjectStore: s, mu: mu, keys: opened}, nil
+		}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return eng, opened, mu
 }
 
 // readLog records the keys read with ranged GETs.

@@ -309,3 +309,63 @@ func TestSnapshotAsOf(t *testing.T) {
 		t.Fatalf("as of 10:05: %v", rows)
 	}
 }
+
+// TestDecodeErrorsWrittenOnce: each undecodable record reaches the error
+// stream once, however many queries read it and across a restart of the
+// engine; DROP STREAM drops the error stream with it.
+func TestDecodeErrorsWrittenOnce(t *testing.T) {
+	store, err := streamstore.Open(streamstore.Options{RetentionCheck: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	dir := t.TempDir()
+	open := func() *engine.Engine {
+		eng, err := engine.Open(engine.Options{Store: store, Dir: dir, Mem: memory.NewGoAllocator()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return eng
+	}
+	errorRecords := func() int {
+		res, err := store.ReadShard(context.Background(), "ev__errors", ingest.ShardID(0), 0, 100)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(res.Records)
+	}
+	eng := open()
+	exec(t, eng, `CREATE STREAM ev (id VARCHAR, ts TIMESTAMP) WITH (shards = 2, event_time = 'ts')`)
+	put(t, store, "ev", []string{`{"id":"a","ts":"2026-11-22T10:00:00Z"}`, `{"id":"b","ts":"not a time"}`, `not json`, `{"id":"c","ts":"2026-11-22T10:00:01Z"}`})
+	for range 3 {
+		if got := collect(t, eng, "SELECT COUNT(*) AS n FROM ev"); got[1] != "2" {
+			t.Fatalf("count %v", got)
+		}
+	}
+	if n := errorRecords(); n != 2 {
+		t.Fatalf("%d records in ev__errors after three queries, want 2", n)
+	}
+	var decodeErrs string
+	for _, l := range collect(t, eng, "DESCRIBE ev") {
+		if strings.HasPrefix(l, "(decode errors),") {
+			decodeErrs = l
+		}
+	}
+	if decodeErrs != "(decode errors),2" {
+		t.Fatalf("DESCRIBE: %q", decodeErrs)
+	}
+	eng.Close()
+
+	eng = open()
+	collect(t, eng, "SELECT COUNT(*) AS n FROM ev")
+	put(t, store, "ev", []string{`{"id":"d","ts":"nope"}`})
+	collect(t, eng, "SELECT COUNT(*) AS n FROM ev")
+	if n := errorRecords(); n != 3 {
+		t.Fatalf("%d records in ev__errors after a restart and one new error, want 3", n)
+	}
+	exec(t, eng, "DROP STREAM ev")
+	if _, err := store.DescribeStream(context.Background(), "ev__errors"); !errors.Is(err, ingest.ErrNotFound) {
+		t.Fatalf("ev__errors after DROP STREAM ev: %v", err)
+	}
+	eng.Close()
+}

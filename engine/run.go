@@ -2,7 +2,6 @@ package engine
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
@@ -171,8 +170,9 @@ func (r *queryRun) consume(ctx context.Context, p page, now time.Time, emit func
 	}
 	if len(b.Errors) > 0 {
 		r.stats.decodeErrors.Add(int64(len(b.Errors)))
-		sc.decodeErrors.Add(int64(len(b.Errors)))
-		if err := r.e.writeErrors(ctx, r.def.Name, b.Errors); err != nil {
+		n, err := r.e.errorLog.write(ctx, r.e.store, r.def.Name, b.Errors)
+		sc.decodeErrors.Add(int64(n))
+		if err != nil {
 			r.e.log.Error("write decode errors", "stream", r.def.Name, "err", err)
 		}
 	}
@@ -308,35 +308,13 @@ func (r *queryRun) dropLate(b exec.Batch, p page, bad []decode.RecordError) (exe
 	return exec.Batch{Rec: rec, Times: times}, len(lateRows), nil
 }
 
-// writeErrors sends records that could not be decoded, with the reason, to
-// the stream's error stream <name>__errors (created on first use).
-func (e *Engine) writeErrors(ctx context.Context, stream string, errs []decode.RecordError) error {
-	name := stream + "__errors"
-	if _, err := e.store.DescribeStream(ctx, name); errors.Is(err, ingest.ErrNotFound) {
-		if err := e.store.CreateStream(ctx, ingest.CreateStreamInput{Name: name, ShardCount: 1}); err != nil && !errors.Is(err, ingest.ErrInUse) {
-			return err
-		}
-	}
-	entries := make([]ingest.PutEntry, len(errs))
-	for i, re := range errs {
-		data, _ := json.Marshal(map[string]any{
-			"stream": stream, "shard": re.Shard, "sequence_number": re.Seq.String(),
-			"partition_key": re.PartitionKey, "reason": re.Reason, "data": string(re.Data),
-		})
-		entries[i] = ingest.PutEntry{PartitionKey: re.PartitionKey, Data: data}
-	}
-	for start := 0; start < len(entries); start += ingest.MaxPutRecordsEntries {
-		if err := putAll(ctx, e.store, name, entries[start:min(start+ingest.MaxPutRecordsEntries, len(entries))]); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
 // runQuery runs a snapshot or push query, feeding a Result.
 func (e *Engine) runQuery(ctx context.Context, q *sql.Query, o ExecOptions) (*Result, error) {
 	if q.Scan().Archive {
 		return e.runArchiveQuery(ctx, q, o)
+	}
+	if o.History {
+		return e.runHistoryQuery(ctx, q, o)
 	}
 	mode := exec.Final
 	if q.Kind == sql.Push {
@@ -349,12 +327,7 @@ func (e *Engine) runQuery(ctx context.Context, q *sql.Query, o ExecOptions) (*Re
 	if q.Kind == sql.Push && o.FromEarliest {
 		r.reader.latest = false
 	}
-	if !o.EventTimeUntil.IsZero() {
-		r.until = o.EventTimeUntil.UnixMilli()
-	}
-	if !o.EventTimeFrom.IsZero() {
-		r.from = o.EventTimeFrom.UnixMilli()
-	}
+	r.setEventTimeBounds(o)
 	qctx, cancel := context.WithCancel(e.ctx)
 	stopOnCaller := context.AfterFunc(ctx, cancel)
 	res, batches, errc := streamResult(q.OutputSchema(), q.Kind, cancel)

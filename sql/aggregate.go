@@ -332,14 +332,18 @@ func (g *grouping) windowSpec(c *Call, f *Func) (*WindowSpec, *Error) {
 // eventTime checks that a window's time argument is the stream's event
 // time, and reads a BIGINT event-time column as _event_time.
 func (g *grouping) eventTime(arg Expr, f *Func) (Expr, *Error) {
-	et := g.scope.def.Options.EventTime
+	def := g.scope.def
+	if def.Dataset != nil && def.Dataset.TimeColumn == "" {
+		return nil, errorf(arg.Pos(), "%s needs an event time, and the dataset %s has no TIMESTAMP column", f.upperName(), def.Name)
+	}
+	et := def.Options.EventTime
 	want := "_event_time"
 	if et != "" {
 		want = et + " or _event_time"
 	}
 	c, ok := arg.(*ColumnRef)
 	switch {
-	case ok && (c.Name == ColEventTime || et != "" && c.Name == et || et == "" && c.Name == ColArrival):
+	case ok && (c.Name == ColEventTime || et != "" && c.Name == et || et == "" && def.Dataset == nil && c.Name == ColArrival):
 		if c.Typ != Timestamp {
 			i := g.scope.schema.Index(ColEventTime)
 			return &ColumnRef{Name: ColEventTime, Index: i, Typ: Timestamp, At: c.At}, nil

@@ -7,11 +7,42 @@ type Catalog interface {
 	Stream(name string) (*StreamDef, bool)
 }
 
+// DatasetCatalog is a Catalog that can also describe Parquet datasets
+// (FROM s3.`bucket/prefix`, file.`/path`). The engine implements it by
+// reading the dataset's files.
+type DatasetCatalog interface {
+	Catalog
+	// Dataset describes the dataset at url (s3://… or file://…): a
+	// StreamDef whose Name and Options.Archive are url and whose Dataset
+	// is set.
+	Dataset(url string) (*StreamDef, error)
+}
+
 // StreamDef is a stream's definition: its columns and options.
 type StreamDef struct {
 	Name    string
 	Columns Schema
 	Options StreamOptions
+	// Dataset is set when the definition describes a Parquet dataset
+	// rather than a stream (never stored in the catalog).
+	Dataset *Dataset `json:",omitempty"`
+}
+
+// Dataset describes a Hive-partitioned Parquet dataset read as a table.
+// Its definition's Columns are the files' columns followed by the
+// partition columns found in the paths (key=value directories); the
+// metadata columns read as NULL except _event_time, which holds the
+// TimeColumn's values.
+type Dataset struct {
+	// URL locates the dataset: s3://bucket/prefix or file:///path.
+	URL string
+	// TimeColumn is the column whose values are the rows' event time (what
+	// windows group by): _event_time in Freshet's own archives, else the
+	// files' first TIMESTAMP column; "" when there is none, and then the
+	// dataset cannot be windowed.
+	TimeColumn string
+	// Partitions names the partition columns, in path order.
+	Partitions []string
 }
 
 // Names of the metadata columns.

@@ -190,12 +190,47 @@ func (p *stmtParser) describe() (Statement, *Error) {
 	if t, ok := p.peek(); ok && (t.is("select") || t.is("insert")) {
 		return p.explain()
 	}
+	if url, ok, err := p.dataset(); ok || err != nil {
+		if err != nil {
+			return nil, err
+		}
+		return &Describe{Span: p.span(0), Name: url, Dataset: true}, p.end()
+	}
 	name, _, err := p.streamName()
 	if err != nil {
 		return nil, err
 	}
 	s := &Describe{Span: p.span(0), Name: name}
 	return s, p.end()
+}
+
+// dataset parses a dataset name, s3.`bucket/prefix`, file.`/path` or
+// `scheme://…`, keeping the path's case; ok is false when the next tokens
+// are not one.
+func (p *stmtParser) dataset() (url string, ok bool, err *Error) {
+	t, _ := p.peek()
+	raw := func(q token) string {
+		v, _, _ := scanQuotedIdent(p.src.text, q.off)
+		return v
+	}
+	var scheme, path string
+	switch {
+	case (t.is("s3") || t.is("file")) && p.i+2 < len(p.toks) && p.toks[p.i+1].isOp(".") && p.toks[p.i+2].kind == tokQuoted:
+		scheme, path = t.val, raw(p.toks[p.i+2])
+		p.i += 3
+	case t.kind == tokQuoted && strings.Contains(t.val, "://"):
+		var s string
+		s, path, _ = strings.Cut(raw(t), "://")
+		scheme = lower(s)
+		p.i++
+	default:
+		return "", false, nil
+	}
+	url, msg := datasetURL(scheme, path)
+	if msg != "" {
+		return "", true, p.errAt(t, "%s", msg)
+	}
+	return url, true, nil
 }
 
 // explain parses EXPLAIN <select> and EXPLAIN INSERT INTO s <select>.

@@ -39,7 +39,7 @@ func describeNode(n Node) string {
 	switch n := n.(type) {
 	case *Scan:
 		name := n.Stream
-		if n.Archive {
+		if n.Archive && n.Dataset == nil {
 			name = "archive." + name
 		}
 		parts := []string{"Scan " + name}

@@ -128,7 +128,7 @@ func describeSelect(s *Select) string {
 	}
 	b.WriteString(strings.Join(items, ", "))
 	b.WriteString(" FROM ")
-	if s.From.Archive {
+	if s.From.Archive && !s.From.Dataset {
 		b.WriteString("archive.")
 	}
 	b.WriteString(s.From.Stream)

@@ -112,6 +112,9 @@ type Scan struct {
 	Columns int
 	// EventTime is the stream's event-time column, "" for arrival time.
 	EventTime string
+	// Dataset describes the dataset a scan of FROM s3.`…` or file.`…`
+	// reads (Archive is set too); nil for streams.
+	Dataset *Dataset
 	// Used lists the indexes (into Output) of the columns the plan reads,
 	// sorted; _event_time is always included. A reader may decode only
 	// these.

@@ -1,6 +1,7 @@
 package sql
 
 import (
+	"errors"
 	"reflect"
 	"strings"
 	"testing"
@@ -347,5 +348,64 @@ func TestPlanInsertSelectInvalid(t *testing.T) {
 		if err == nil || err.Error() != tc.err {
 			t.Errorf("plan %q\n got error: %v\nwant error: %s", tc.sql, err, tc.err)
 		}
+	}
+}
+
+// datasets is a DatasetCatalog over testCatalog with two datasets: one
+// with a TIMESTAMP column, one without.
+type datasets struct{ Streams }
+
+func (d datasets) Dataset(url string) (*StreamDef, error) {
+	cols := Schema{{"user_id", String}, {"qty", Int64}, {"dt", String}}
+	switch url {
+	case "s3://lake/timed":
+		def := &StreamDef{Name: url, Columns: append(cols, Column{"ts", Timestamp}), Options: DefaultStreamOptions(),
+			Dataset: &Dataset{URL: url, TimeColumn: "ts", Partitions: []string{"dt"}}}
+		def.Options.EventTime, def.Options.Archive = "ts", url
+		return def, nil
+	case "file:///untimed":
+		def := &StreamDef{Name: url, Columns: cols, Options: DefaultStreamOptions(), Dataset: &Dataset{URL: url, Partitions: []string{"dt"}}}
+		def.Options.Archive = url
+		return def, nil
+	}
+	return nil, errors.New("no Parquet files under " + url)
+}
+
+// TestPlanDatasets plans queries over datasets: the scan carries the
+// dataset, windows need its time column, and datasets are bounded.
+func TestPlanDatasets(t *testing.T) {
+	cat := datasets{testCatalog(t)}
+	fns := NewFunctions()
+	q, err := parseAndPlan(t, "SELECT dt, COUNT(*) AS n, TUMBLE_START(ts, INTERVAL 1 HOUR) AS h FROM s3.`lake/timed` GROUP BY dt, TUMBLE(ts, INTERVAL 1 HOUR)", cat, fns)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s := q.Scan(); s.Dataset == nil || s.Dataset.TimeColumn != "ts" || !s.Archive || s.Stream != "s3://lake/timed" {
+		t.Errorf("scan %+v", s)
+	}
+	if !strings.Contains(q.Explain(), "Scan s3://lake/timed") {
+		t.Errorf("explain:\n%s", q.Explain())
+	}
+	for _, c := range []struct{ sql, err string }{
+		{"SELECT COUNT(*) FROM file.`/untimed` GROUP BY TUMBLE(_event_time, INTERVAL 1 HOUR)",
+			"line 1:54: TUMBLE needs an event time, and the dataset file:///untimed has no TIMESTAMP column"},
+		{"SELECT * FROM s3.`lake/timed` EMIT CHANGES",
+			"line 1:31: EMIT CHANGES cannot read the dataset s3://lake/timed: the lake is bounded (drop EMIT CHANGES for a snapshot query)"},
+		{"SELECT * FROM s3.`lake/nothing`", "line 1:15: no Parquet files under s3://lake/nothing"},
+		{"SELECT _arrival FROM s3.`lake/timed` GROUP BY _arrival, TUMBLE(_arrival, INTERVAL 1 HOUR)",
+			"line 1:64: TUMBLE must window on the stream's event time (ts or _event_time), not _arrival"},
+	} {
+		_, err := parseAndPlan(t, c.sql, cat, fns)
+		if err == nil || err.Error() != c.err {
+			t.Errorf("%s\n got %v\nwant %s", c.sql, err, c.err)
+		}
+	}
+	// A catalog without datasets says so.
+	if _, err := parseAndPlan(t, "SELECT * FROM s3.`lake/timed`", testCatalog(t), fns); err == nil || !strings.Contains(err.Error(), "cannot be read here") {
+		t.Errorf("plain catalog: %v", err)
+	}
+	// Persistent queries cannot read datasets.
+	if _, err := parseAndPlan(t, "INSERT INTO per_minute SELECT user_id, COUNT(*) AS n, TUMBLE_START(ts, INTERVAL 1 MINUTE) AS window_start FROM s3.`lake/timed` GROUP BY user_id, TUMBLE(ts, INTERVAL 1 MINUTE)", cat, fns); err == nil || !strings.Contains(err.Error(), "a persistent query cannot read the dataset s3://lake/timed") {
+		t.Errorf("persistent over a dataset: %v", err)
 	}
 }

@@ -70,25 +70,50 @@ type selItem struct {
 	alias string
 }
 
+// lookup resolves the FROM clause: a stream in the catalog, or a dataset
+// the catalog describes.
+func lookup(from TableRef, cat Catalog) (*StreamDef, *Error) {
+	if from.Dataset {
+		dc, ok := cat.(DatasetCatalog)
+		if !ok {
+			return nil, errorf(from.Pos, "datasets (%s) cannot be read here", from.Stream)
+		}
+		def, err := dc.Dataset(from.Stream)
+		if err != nil {
+			return nil, errorf(from.Pos, "%v", err)
+		}
+		return def, nil
+	}
+	def, ok := cat.Stream(from.Stream)
+	if !ok {
+		return nil, errorf(from.Pos, "unknown stream %q", from.Stream)
+	}
+	return def, nil
+}
+
 // planSelect builds the plan chain of a SELECT.
 func planSelect(stmt *Select, cat Catalog, fns *Functions, kind QueryKind) (Node, *Error) {
-	def, ok := cat.Stream(stmt.From.Stream)
-	if !ok {
-		return nil, errorf(stmt.From.Pos, "unknown stream %q", stmt.From.Stream)
+	def, perr := lookup(stmt.From, cat)
+	if perr != nil {
+		return nil, perr
 	}
 	if stmt.From.Archive {
+		what, instead := "archive."+def.Name, "read the stream"
+		if def.Dataset != nil {
+			what, instead = "the dataset "+def.Name, "datasets are bounded"
+		}
 		switch kind {
 		case Push:
-			return nil, errorf(stmt.EmitPos, "EMIT CHANGES cannot read archive.%s: the lake is bounded (drop EMIT CHANGES for a snapshot query)", def.Name)
+			return nil, errorf(stmt.EmitPos, "EMIT CHANGES cannot read %s: the lake is bounded (drop EMIT CHANGES for a snapshot query)", what)
 		case Persistent:
-			return nil, errorf(stmt.From.Pos, "a persistent query cannot read archive.%s: read the stream", def.Name)
+			return nil, errorf(stmt.From.Pos, "a persistent query cannot read %s: %s", what, instead)
 		}
 	}
 	scope := &scanScope{def: def, schema: def.ScanSchema(), names: []string{def.Name}}
 	if stmt.From.Alias != "" {
 		scope.names = append(scope.names, stmt.From.Alias)
 	}
-	scan := &Scan{Stream: def.Name, Archive: stmt.From.Archive, Output: scope.schema, Columns: len(def.Columns), EventTime: def.Options.EventTime}
+	scan := &Scan{Stream: def.Name, Archive: stmt.From.Archive, Output: scope.schema, Columns: len(def.Columns), EventTime: def.Options.EventTime, Dataset: def.Dataset}
 	var node Node = scan
 	if stmt.Where != nil {
 		cond, err := scope.binder(fns, "WHERE").bind(stmt.Where)

@@ -108,10 +108,12 @@ type StopQuery struct {
 	ID string
 }
 
-// Describe is DESCRIBE name (or DESC name).
+// Describe is DESCRIBE name (or DESC name), or DESCRIBE of a dataset
+// (s3.`bucket/prefix`, file.`/path`): then Name is its URL.
 type Describe struct {
 	Span
-	Name string
+	Name    string
+	Dataset bool
 }
 
 // Explain is EXPLAIN <select> or EXPLAIN INSERT INTO s <select>. Into is
@@ -176,8 +178,14 @@ type SelectItem struct {
 // TableRef is the FROM clause: a stream, or archive.<stream> for the lake's
 // copy of it, with an optional alias.
 type TableRef struct {
-	Stream  string
+	// Stream names the stream, or for a dataset its URL.
+	Stream string
+	// Archive is set when the query reads the lake: archive.<stream>, or a
+	// dataset.
 	Archive bool
+	// Dataset is set for FROM s3.`bucket/prefix` or file.`/path`: any
+	// Hive-partitioned Parquet dataset, its schema taken from the files.
+	Dataset bool
 	Alias   string
 	Pos     Pos
 }

@@ -1,6 +1,7 @@
 package sql
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/xwb1989/sqlparser"
@@ -152,19 +153,57 @@ func (tr *translator) from(te sqlparser.TableExprs, c *cursor) (TableRef, *Error
 		if ref.Stream == "dual" && name.Qualifier.IsEmpty() {
 			return TableRef{}, errorf(c.here(), "SELECT needs FROM <stream>")
 		}
-		if q := lower(name.Qualifier.String()); q != "" {
+		q := lower(name.Qualifier.String())
+		switch {
+		case q == "archive":
 			ref.Pos = c.name(q)
-			if q != "archive" {
-				return TableRef{}, errorf(ref.Pos, "unknown schema %q (only archive.<stream> reads the lake)", q)
-			}
 			ref.Archive = true
 			c.name(ref.Stream)
-		} else {
+		case q == "s3" || q == "file":
+			ref.Pos = c.name(q)
+			c.name(ref.Stream)
+			url, err := datasetURL(q, name.Name.String())
+			if err != "" {
+				return TableRef{}, errorf(ref.Pos, "%s", err)
+			}
+			ref.Stream, ref.Archive, ref.Dataset = url, true, true
+		case q != "":
+			return TableRef{}, errorf(c.name(q), "unknown schema %q (archive.<stream> reads a stream's lake; s3.`bucket/prefix` and file.`/path` read a Parquet dataset)", q)
+		case strings.Contains(ref.Stream, "://"):
+			ref.Pos = c.name(ref.Stream)
+			scheme, rest, _ := strings.Cut(name.Name.String(), "://")
+			url, err := datasetURL(lower(scheme), rest)
+			if err != "" {
+				return TableRef{}, errorf(ref.Pos, "%s", err)
+			}
+			ref.Stream, ref.Archive, ref.Dataset = url, true, true
+		default:
 			ref.Pos = c.name(ref.Stream)
 		}
 		return ref, nil
 	}
 	return TableRef{}, errorf(c.here(), "unsupported FROM clause")
+}
+
+// datasetURL makes the URL of a Parquet dataset named in FROM: scheme s3
+// with bucket/prefix, or file with an absolute path (file.`/data/x` or
+// `file:///data/x`). Unlike stream names, the path keeps its case. It
+// returns a message when the name is not usable.
+func datasetURL(scheme, path string) (string, string) {
+	switch scheme {
+	case "s3":
+		p := strings.Trim(path, "/")
+		if p == "" || strings.HasPrefix(p, ".") {
+			return "", "s3 datasets are named by bucket and prefix: FROM s3.`bucket/prefix`"
+		}
+		return "s3://" + p, ""
+	case "file":
+		if !strings.HasPrefix(path, "/") {
+			return "", fmt.Sprintf("file datasets need an absolute path: FROM file.`/data/events`, not %q", path)
+		}
+		return "file://" + path, ""
+	}
+	return "", fmt.Sprintf("unknown dataset scheme %q (s3:// or file://)", scheme)
 }
 
 // limit translates LIMIT n.

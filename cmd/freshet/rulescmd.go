@@ -23,11 +23,14 @@ const rulesUsage = `Usage:
       is also planned against that directory's streams.
   freshet rules backtest FILE_OR_DIR --from T1 [--to T2] [--data-dir DIR] [--format text|json]
       evaluate every rule at each tick of its group's interval from T1 to T2
-      over the streams' retained records, as a server running then would
-      have (records that had arrived by the tick, with event time at or
-      before it, NOW() = the tick), and print each instance's changes of
-      state. Times are RFC 3339, a date, "now", or an offset from now such
-      as -6h.
+      over the streams' history — what their archives (the lake) hold that
+      retention has dropped, then their retained records, each record once
+      — as a server running then would have (records that had arrived by
+      the tick, with event time at or before it, NOW() = the tick), and
+      print each instance's changes of state. It warns about records that
+      are neither retained nor archived. S3 archives are configured the AWS
+      way (AWS_ENDPOINT_URL_S3, AWS_ACCESS_KEY_ID, …). Times are RFC 3339,
+      a date, "now", or an offset from now such as -6h.
   freshet rules test TESTFILE…
       run rule unit tests (input records, evaluation times, expected
       alerts; see engine/rules.TestFile); exits 1 if one fails.
@@ -182,7 +185,7 @@ func rulesBacktest(ctx context.Context, args []string, stdout, stderr io.Writer)
 	if _, err := os.Stat(*dataDir); err != nil {
 		return fmt.Errorf("backtest: data directory: %w", err)
 	}
-	eng, closeEngine, err := openEmbedded(*dataDir)
+	eng, closeEngine, err := openDataDir(*dataDir, false)
 	if err != nil {
 		return err
 	}

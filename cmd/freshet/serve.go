@@ -216,14 +216,23 @@ func openStore(c *serveConfig) (*streamstore.Store, error) {
 }
 
 // openEmbedded opens the store and engine of a data directory for a
-// command that runs in-process (the REPL, freshet sql, rules backtest);
-// close closes both.
+// command that runs in-process (the REPL, freshet sql); close closes both.
+// The engine delivers archived streams to their lakes while it runs, as a
+// server would.
 func openEmbedded(dataDir string) (eng *engine.Engine, close func(), err error) {
+	return openDataDir(dataDir, true)
+}
+
+// openDataDir opens the store and engine of a data directory; deliver
+// says whether the engine delivers archived streams to their lakes (a
+// command that only looks at the data, such as rules backtest, reads the
+// lakes but does not write to them).
+func openDataDir(dataDir string, deliver bool) (eng *engine.Engine, close func(), err error) {
 	store, err := openStore(&serveConfig{dataDir: dataDir, maxShards: ingest.DefaultMaxShards, segmentSize: 64 << 20})
 	if err != nil {
 		return nil, nil, err
 	}
-	eng, err = engine.Open(engine.Options{Store: store, OpenArchive: openArchive, Dir: engineDir(dataDir)})
+	eng, err = engine.Open(engine.Options{Store: store, OpenArchive: openArchive, Dir: engineDir(dataDir), NoArchiveDelivery: !deliver})
 	if err != nil {
 		store.Close()
 		return nil, nil, err

@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/freshet/freshet/engine"
 )
 
 // Timeline is what a backtest found: every change of state of every alert
@@ -23,10 +25,10 @@ type Timeline struct {
 	rules [][2]string // group, alert of each rule, in file order
 }
 
-// retainer is a Source that can tell from when it has a stream's history
-// (History does).
-type retainer interface {
-	Retained(ctx context.Context, stream string) (oldest time.Time, trimmed bool, err error)
+// historian is a Source that can tell which records of a stream it
+// cannot see (History does).
+type historian interface {
+	Gaps(ctx context.Context, stream string) (gaps []engine.HistoryGap, archived bool, err error)
 }
 
 // Backtest evaluates every rule of cfg at each tick of its group's
@@ -64,7 +66,7 @@ func Backtest(ctx context.Context, cfg *Config, src Source, from, to time.Time, 
 		}
 	}
 	sort.SliceStable(ticks, func(i, j int) bool { return ticks[i].at.Before(ticks[j].at) })
-	tl.Warnings = retentionWarnings(ctx, cfg, src, from)
+	tl.Warnings = historyWarnings(ctx, cfg, src, from, to)
 	for _, t := range ticks {
 		interval := cfg.Groups[t.group].Every()
 		for _, rs := range states[t.group] {
@@ -95,29 +97,104 @@ func firstTick(t time.Time, interval time.Duration) time.Time {
 	return at.UTC()
 }
 
-func retentionWarnings(ctx context.Context, cfg *Config, src Source, from time.Time) []string {
-	r, ok := src.(retainer)
+// historyWarnings tells, stream by stream, which records the backtest
+// cannot see although a server running then would have: those that
+// retention has dropped and no archive holds, when they arrived within or
+// before the range (a gap that ends before the range starts is not
+// reported; the rules' queries are expected to look back less than that).
+func historyWarnings(ctx context.Context, cfg *Config, src Source, from, to time.Time) []string {
+	h, ok := src.(historian)
 	if !ok {
 		return nil
 	}
 	var out []string
 	seen := map[string]bool{}
-	for _, c := range cfg.Groups {
-		for _, rule := range c.Rules {
+	for _, g := range cfg.Groups {
+		for _, rule := range g.Rules {
 			stream := streamOf(rule.SQL)
 			if stream == "" || seen[stream] {
 				continue
 			}
 			seen[stream] = true
-			oldest, trimmed, err := r.Retained(ctx, stream)
-			if err != nil || !trimmed || !oldest.After(from) {
+			gaps, archived, err := h.Gaps(ctx, stream)
+			if err != nil {
+				out = append(out, fmt.Sprintf("cannot tell which records of stream %s are missing: %v", stream, err))
 				continue
 			}
-			out = append(out, fmt.Sprintf("retention has dropped the records of stream %s that arrived before %s: ticks before that see less than the server did (history in the lake is not read yet)",
-				stream, oldest.UTC().Format(time.RFC3339)))
+			if w := gapWarning(stream, gaps, archived, from, to); w != "" {
+				out = append(out, w)
+			}
 		}
 	}
 	return out
+}
+
+// gapWarning describes the gaps of a stream that matter to a backtest from
+// from to to, in one sentence ("" when none does).
+func gapWarning(stream string, gaps []engine.HistoryGap, archived bool, from, to time.Time) string {
+	var n int64
+	var after, before time.Time // the earliest After and the latest Before
+	var latestKnown time.Time   // the latest known Before
+	var unknown []string        // shards whose gap has no known size
+	relevant, afterKnown, beforeKnown := 0, true, true
+	for _, g := range gaps {
+		if !g.Before.IsZero() && !g.Before.After(from) || !g.After.IsZero() && !g.After.Before(to) {
+			continue
+		}
+		if g.Records() == 0 {
+			unknown = append(unknown, g.Shard)
+		}
+		n += g.Records()
+		afterKnown = afterKnown && !g.After.IsZero()
+		beforeKnown = beforeKnown && !g.Before.IsZero()
+		if relevant == 0 || g.After.Before(after) {
+			after = g.After
+		}
+		if relevant == 0 || g.Before.After(before) {
+			before = g.Before
+		}
+		if g.Before.After(latestKnown) {
+			latestKnown = g.Before
+		}
+		relevant++
+	}
+	if relevant == 0 {
+		return ""
+	}
+	if !afterKnown {
+		after = time.Time{}
+	}
+	if !beforeKnown {
+		before = time.Time{}
+	}
+	stamp := func(t time.Time) string { return t.UTC().Format(time.RFC3339) }
+	if !archived {
+		// Retention drops the oldest records: the latest time known bounds
+		// them well enough.
+		if latestKnown.IsZero() {
+			return fmt.Sprintf("retention has dropped records of stream %s, which has no archive: the backtest sees less than the server did", stream)
+		}
+		return fmt.Sprintf("retention has dropped the records of stream %s that arrived before %s, and the stream has no archive: ticks before that see less than the server did",
+			stream, stamp(latestKnown))
+	}
+	var what string
+	switch {
+	case n > 0 && len(unknown) > 0:
+		what = fmt.Sprintf("%d records of stream %s (and those of its expired shards %s)", n, stream, strings.Join(unknown, ", "))
+	case n > 0:
+		what = fmt.Sprintf("%d records of stream %s", n, stream)
+	default:
+		what = fmt.Sprintf("the records of the expired shards %s of stream %s", strings.Join(unknown, ", "), stream)
+	}
+	switch {
+	case !after.IsZero() && !before.IsZero():
+		what += fmt.Sprintf(" that arrived between %s and %s", stamp(after), stamp(before))
+	case !before.IsZero():
+		what += " that arrived before " + stamp(before)
+	case !after.IsZero():
+		what += " that arrived after " + stamp(after)
+	}
+	return what + " are neither retained nor in its archive (retention dropped them before archive delivery reached them, or before the archive was added): ticks that look at them see less than the server did"
 }
 
 // WriteJSON writes the timeline as one JSON document.

@@ -85,12 +85,16 @@
 //
 // Source is the one seam to the data. History answers as a server running
 // at E would have: records that had arrived by E with event time at or
-// before E (engine.ExecOptions.EventTimeUntil). Today that history is the
-// streams' retained records only: the lake (the Parquet archive) does not
-// exist yet. When it does, a Source that also reads the archive (or rules
-// that read FROM archive.<stream>) plugs in here without changing the
-// evaluation; until then a backtest warns when retention has already
-// dropped records its range needs.
+// before E (engine.ExecOptions.EventTimeUntil), NOW() = E, over the
+// streams' whole history (engine.ExecOptions.History): for a stream with
+// an archive, the archived records that retention has dropped and then the
+// retained ones, each record once, so a backtest reaches as far back as
+// the lake does. Each tick's scan of the lake reads only the hour
+// partitions its query's NOW()-relative WHERE allows. Should retention
+// drop records in the middle of a tick's query (engine.ErrHistoryTrimmed),
+// the query runs again. A backtest warns, stream by stream, about the
+// records neither retained nor archived (engine.HistoryGaps) that its
+// range may need: how many, and when they arrived.
 //
 // The evaluator implements engine.AlertSource (SHOW ALERTS and GET
 // /v1/alerts), Handler serves GET /v1/rules and POST /v1/rules/reload, and

@@ -15,9 +15,8 @@ import (
 // Source answers a rule's query at a tick: it runs a snapshot SELECT with
 // NOW() bound to at. It is the one seam between rules and where data comes
 // from: Live reads the streams as they are; History reads the streams'
-// retained records as a server running at the tick would have seen them.
-// When the lake (the Parquet archive) exists, a history that also reads
-// the archive implements the same interface.
+// whole history — what their archives hold and what they retain — as a
+// server running at the tick would have seen it.
 type Source interface {
 	Query(ctx context.Context, stmt sql.Statement, at time.Time) (*engine.Result, error)
 }
@@ -31,50 +30,31 @@ func (l Live) Query(ctx context.Context, stmt sql.Statement, at time.Time) (*eng
 	return l.Engine.ExecuteStatement(ctx, stmt, engine.ExecOptions{Now: at})
 }
 
-// History evaluates rules over the streams' retained records as a server
-// running at the tick would have: NOW() = at, and only the records that
-// had arrived by then with an event time at or before it. What retention
-// has dropped is gone; History cannot see it (Retained tells from when it
-// can).
+// History evaluates rules over the streams' history as a server running
+// at the tick would have: NOW() = at, and only the records that had
+// arrived by then with an event time at or before it. For a stream with an
+// archive the history is the archived records that retention has dropped
+// and then the retained ones, each record once (engine.ExecOptions.History);
+// for one without, the retained records. Gaps tells which records neither
+// holds. The Engine needs its object stores (engine.Options.OpenArchive)
+// for the archives.
 type History struct{ Engine *engine.Engine }
 
 // Query implements Source.
 func (h History) Query(ctx context.Context, stmt sql.Statement, at time.Time) (*engine.Result, error) {
-	return h.Engine.ExecuteStatement(ctx, stmt, engine.ExecOptions{Now: at, EventTimeUntil: at})
+	return h.Engine.ExecuteStatement(ctx, stmt, engine.ExecOptions{Now: at, EventTimeUntil: at, History: true})
 }
 
-// Retained returns when the oldest retained record of a stream arrived
-// and whether retention has dropped older ones (then ticks before oldest
-// see less than the server saw).
-func (h History) Retained(ctx context.Context, stream string) (oldest time.Time, trimmed bool, err error) {
-	store := h.Engine.Store()
-	d, err := store.DescribeStream(ctx, stream)
-	if err != nil {
-		return time.Time{}, false, fmt.Errorf("describe stream %s: %w", stream, err)
+// Gaps returns the records of a stream that History cannot see, neither
+// retained nor archived (see engine.HistoryGaps), and whether the stream
+// has an archive.
+func (h History) Gaps(ctx context.Context, stream string) (gaps []engine.HistoryGap, archived bool, err error) {
+	def, ok := h.Engine.Catalog().Stream(stream)
+	if !ok {
+		return nil, false, fmt.Errorf("history of %s: the stream does not exist", stream)
 	}
-	ids := map[string]bool{}
-	for _, sh := range d.Shards {
-		ids[sh.ID] = true
-	}
-	for _, sh := range d.Shards {
-		if sh.ParentShardID != "" && !ids[sh.ParentShardID] {
-			trimmed = true // an expired parent shard is gone
-		}
-		res, err := store.ReadShard(ctx, stream, sh.ID, 0, 1)
-		if err != nil {
-			return time.Time{}, false, fmt.Errorf("read stream %s: %w", stream, err)
-		}
-		if len(res.Records) > 0 {
-			r := res.Records[0]
-			if r.Seq.Offset > 1 {
-				trimmed = true
-			}
-			if oldest.IsZero() || r.Arrival.Before(oldest) {
-				oldest = r.Arrival
-			}
-		}
-	}
-	return oldest, trimmed, nil
+	gaps, err = h.Engine.HistoryGaps(ctx, stream)
+	return gaps, def.Options.Archive != "", err
 }
 
 // row is one result row of a rule's query: its text columns as labels and
@@ -85,8 +65,24 @@ type row struct {
 	value  *float64 // the first numeric column, if not NULL
 }
 
+// historyAttempts is how many times a query is run when retention drops
+// records while a history query reads them (engine.ErrHistoryTrimmed):
+// each run takes a fresh view, and retention moves rarely.
+const historyAttempts = 3
+
 // query runs a rule's SQL at a tick and reads its rows.
 func query(ctx context.Context, src Source, text string, at time.Time) ([]row, error) {
+	for attempt := 1; ; attempt++ {
+		rows, err := queryOnce(ctx, src, text, at)
+		if attempt < historyAttempts && errors.Is(err, engine.ErrHistoryTrimmed) {
+			continue
+		}
+		return rows, err
+	}
+}
+
+// queryOnce runs a rule's SQL at a tick once and reads its rows.
+func queryOnce(ctx context.Context, src Source, text string, at time.Time) ([]row, error) {
 	stmt, err := sql.ParseOne(text) // parsed afresh: planning may annotate the tree
 	if err != nil {
 		return nil, err

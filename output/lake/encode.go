@@ -95,8 +95,12 @@ func (e *encoder) newWriter(buf *bytes.Buffer, schema *parquet.Schema) *parquet.
 // encode writes the rows refs of recs, in order, as one Parquet file. Row
 // groups are cut once their uncompressed size reaches rowGroupBytes; the
 // output depends only on the rows, so the same rows give the same bytes.
+// A nil record (a batch whose records all failed to decode) has no rows.
 func (e *encoder) encode(recs []arrow.Record, refs []rowRef) ([]byte, error) {
 	for _, r := range recs {
+		if r == nil {
+			continue
+		}
 		if err := checkRecord(r, e.cols); err != nil {
 			return nil, err
 		}

@@ -187,3 +187,36 @@ func readArrow(t *testing.T, store output.ObjectStore, key string) arrow.Table {
 	}
 	return tbl
 }
+
+// A batch whose records all failed to decode (no Record, only Errors)
+// beside ordinary ones: its records go to the error file and the others to
+// data files. (Delivery reads such a page when undecodable records arrive
+// on their own between polls.)
+func TestWriteBatchOfOnlyErrors(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	d := newDecoder(t, mem)
+	defer d.Release()
+	store := newStore(t)
+	w, err := NewWriter(store, Config{Stream: "clicks", Columns: testColumns})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const shard = "shardId-000000000000"
+	batches := []Batch{
+		decodeBatch(t, d, shard, []ingest.Record{jsonRec(0, 1, base), jsonRec(0, 2, base)}),
+		decodeBatch(t, d, shard, []ingest.Record{rec(0, 3, base, "not json")}),
+		decodeBatch(t, d, shard, []ingest.Record{jsonRec(0, 4, base)}),
+	}
+	defer release(batches)
+	if batches[1].Record != nil || len(batches[1].Errors) != 1 {
+		t.Fatalf("the middle batch: record %v, %d errors", batches[1].Record, len(batches[1].Errors))
+	}
+	res, err := w.Write(context.Background(), batches)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Rows != 3 || res.ErrorRows != 1 || len(res.Files) != 1 || len(res.ErrorFiles) != 1 {
+		t.Fatalf("result %+v", res)
+	}
+}

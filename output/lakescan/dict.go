@@ -40,8 +40,8 @@ func (s *Scanner) readProps(md *metadata.FileMetaData, leaves, groups []int) (pr
 	props = pqarrow.ArrowReadProperties{BatchSize: int64(s.opts.BatchRows)}
 	for _, l := range leaves {
 		col := md.Schema.Column(l)
-		if !s.dictionary(col.Name()) || !allDictionary(md, l, groups) {
-			continue
+		if _, isString := col.LogicalType().(schema.StringLogicalType); !isString || !s.dictionary(col.Name()) || !allDictionary(md, l, groups) {
+			continue // binary columns are cast to strings
 		}
 		perGroup = len(groups) > 1
 		if !s.viaArrow && allDirect(md, col, l, groups) {
@@ -64,10 +64,10 @@ func allDirect(md *metadata.FileMetaData, col *schema.Column, l int, groups []in
 	return true
 }
 
-// readDirect reads row group g: the leaves through arrow-go and the
+// readDirect reads row group g of f: the leaves through arrow-go and the
 // direct ones through dictReader, into batches for emit; more is false
 // when emit or the context stopped the scan.
-func (s *Scanner) readDirect(pf *file.Reader, fr *pqarrow.FileReader, leaves, direct []int, g int, emit func(Batch) bool) (more bool, err error) {
+func (s *Scanner) readDirect(f File, pf *file.Reader, fr *pqarrow.FileReader, leaves, direct []int, g int, emit func(Batch) bool) (more bool, err error) {
 	var rr pqarrow.RecordReader
 	if len(leaves) > 0 {
 		if rr, err = fr.GetRecordReader(s.ctx, leaves, []int{g}); err != nil {
@@ -113,7 +113,7 @@ func (s *Scanner) readDirect(pf *file.Reader, fr *pqarrow.FileReader, leaves, di
 		}
 		rec := array.NewRecord(arrow.NewSchema(fields, nil), cols, n)
 		releaseDirect(cols, len(readers))
-		b, err := s.convert(rec)
+		b, err := s.convert(rec, f)
 		rec.Release()
 		if err != nil {
 			return false, err

@@ -16,8 +16,12 @@ import (
 type File struct {
 	Key  string
 	Size int64
-	// Hour is the start of the file's hour partition.
+	// Hour is the start of the file's hour partition (zero in datasets).
 	Hour time.Time
+	// Parts are the partition values of the file's key=value directories
+	// (key in lower case, value unescaped); dt and hr are left out of a
+	// stream's files.
+	Parts [][2]string
 }
 
 // maxDayPrefixes bounds how many per-day List calls a bounded range makes
@@ -59,33 +63,21 @@ func listFiles(ctx context.Context, store output.ObjectStore, stream string, fro
 			if err != nil {
 				continue // not a partition of this stream
 			}
-			if !hourInRange(hour, from, to) || !fieldsAllowed(dir, parts) {
+			f := File{Key: o.Key, Size: o.Size, Hour: hour}
+			for _, seg := range strings.Split(dir, "/") {
+				if k, v, ok := strings.Cut(seg, "="); ok && k != "dt" && k != "hr" {
+					f.Parts = append(f.Parts, [2]string{strings.ToLower(k), lake.UnescapeValue(v)})
+				}
+			}
+			if !hourInRange(hour, from, to) || !partsAllowed(f.Parts, parts) {
 				continue
 			}
-			files = append(files, File{Key: o.Key, Size: o.Size, Hour: hour})
+			files = append(files, f)
 		}
 	}
 	files = dropContained(files)
 	sort.Slice(files, func(i, j int) bool { return files[i].Key < files[j].Key })
 	return files, nil
-}
-
-// fieldsAllowed reports whether the field partitions of directory dir
-// (the field=value segments below hr=) are all allowed by parts.
-func fieldsAllowed(dir string, parts map[string]map[string]bool) bool {
-	if len(parts) == 0 {
-		return true
-	}
-	for _, seg := range strings.Split(dir, "/") {
-		field, value, ok := strings.Cut(seg, "=")
-		if !ok || field == "dt" || field == "hr" {
-			continue
-		}
-		if allowed, ok := parts[strings.ToLower(field)]; ok && !allowed[lake.UnescapeValue(value)] {
-			return false
-		}
-	}
-	return true
 }
 
 // hourInRange reports whether the hour starting at h meets [from, to).

@@ -6,17 +6,19 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/apache/arrow/go/v17/arrow"
 	"github.com/apache/arrow/go/v17/arrow/array"
+	"github.com/apache/arrow/go/v17/arrow/compute"
 	"github.com/apache/arrow/go/v17/arrow/memory"
 	"github.com/apache/arrow/go/v17/parquet"
 	"github.com/apache/arrow/go/v17/parquet/file"
 	"github.com/apache/arrow/go/v17/parquet/metadata"
 	"github.com/apache/arrow/go/v17/parquet/pqarrow"
+	"github.com/apache/arrow/go/v17/parquet/schema"
 
-	"github.com/freshet/freshet/engine/decode"
 	"github.com/freshet/freshet/output"
 )
 
@@ -28,7 +30,7 @@ type objectReaderAt struct {
 	store     output.ObjectStore
 	key       string
 	size, pos int64
-	s         *Scanner
+	s         *Scanner // counts the reads, when set
 }
 
 func (r *objectReaderAt) ReadAt(p []byte, off int64) (int, error) {
@@ -45,8 +47,10 @@ func (r *objectReaderAt) ReadAt(p []byte, off int64) (int, error) {
 	}
 	defer rc.Close()
 	got, err := io.ReadFull(rc, p[:n])
-	r.s.requests.Add(1)
-	r.s.bytesRead.Add(int64(got))
+	if r.s != nil {
+		r.s.requests.Add(1)
+		r.s.bytesRead.Add(int64(got))
+	}
 	if err == nil && got < len(p) {
 		err = io.EOF
 	}
@@ -101,7 +105,7 @@ func (s *Scanner) readFile(f File, emit func(Batch) bool) (err error) {
 	sc := md.Schema
 
 	// Column projection: the leaf index of each wanted column, and of
-	// _event_time for the rows' times.
+	// the time column for the rows' times.
 	want := s.opts.Schema.Fields()
 	leafOf := func(name string) int {
 		for i := range sc.NumColumns() {
@@ -111,12 +115,14 @@ func (s *Scanner) readFile(f File, emit func(Batch) bool) (err error) {
 		}
 		return -1
 	}
-	etLeaf := leafOf(decode.ColEventTime)
-	if etLeaf < 0 {
-		return errors.New("no _event_time column")
+	etLeaf := -1
+	if s.opts.TimeColumn != "" {
+		if etLeaf = leafOf(s.opts.TimeColumn); etLeaf < 0 && !s.opts.Dataset {
+			return errors.New("no _event_time column")
+		}
 	}
 	var leaves []int
-	if !s.opts.SkipTimes {
+	if etLeaf >= 0 && s.needTimeColumn() {
 		leaves = append(leaves, etLeaf)
 	}
 	for _, fd := range want {
@@ -124,15 +130,12 @@ func (s *Scanner) readFile(f File, emit func(Batch) bool) (err error) {
 			leaves = append(leaves, l)
 		}
 	}
-	if len(leaves) == 0 {
-		leaves = append(leaves, etLeaf) // a batch needs a column to count its rows
-	}
 
-	// Row-group pruning by the _event_time statistics.
+	// Row-group pruning by the time column's statistics.
 	var groups []int
 	for g := range pf.NumRowGroups() {
 		s.rowGroups.Add(1)
-		if s.groupOutside(md.RowGroup(g), etLeaf) {
+		if etLeaf >= 0 && s.groupOutside(md.RowGroup(g), etLeaf, sc.Column(etLeaf)) {
 			s.skipped.Add(1)
 			continue
 		}
@@ -140,6 +143,11 @@ func (s *Scanner) readFile(f File, emit func(Batch) bool) (err error) {
 	}
 	if len(groups) == 0 {
 		return nil
+	}
+	if len(leaves) == 0 {
+		// Only partition columns (or none, for COUNT(*)) are wanted: the
+		// rows still count, so emit batches of the row groups' sizes.
+		return s.emitRowCounts(f, md, groups, emit)
 	}
 
 	props, direct, perGroup := s.readProps(md, leaves, groups)
@@ -158,9 +166,9 @@ func (s *Scanner) readFile(f File, emit func(Batch) bool) (err error) {
 	for _, run := range runs {
 		more, err := false, error(nil)
 		if len(direct) > 0 {
-			more, err = s.readDirect(pf, fr, leaves, direct, run[0], emit)
+			more, err = s.readDirect(f, pf, fr, leaves, direct, run[0], emit)
 		} else {
-			more, err = s.readGroups(fr, leaves, run, emit)
+			more, err = s.readGroups(f, fr, leaves, run, emit)
 		}
 		if !more || err != nil {
 			return err
@@ -169,16 +177,16 @@ func (s *Scanner) readFile(f File, emit func(Batch) bool) (err error) {
 	return nil
 }
 
-// readGroups reads the leaves of row groups into batches for emit; more
-// is false when emit or the context stopped the scan.
-func (s *Scanner) readGroups(fr *pqarrow.FileReader, leaves, groups []int, emit func(Batch) bool) (more bool, err error) {
+// readGroups reads the leaves of row groups of f into batches for emit;
+// more is false when emit or the context stopped the scan.
+func (s *Scanner) readGroups(f File, fr *pqarrow.FileReader, leaves, groups []int, emit func(Batch) bool) (more bool, err error) {
 	rr, err := fr.GetRecordReader(s.ctx, leaves, groups)
 	if err != nil {
 		return false, err
 	}
 	defer rr.Release()
 	for rr.Next() {
-		b, err := s.convert(rr.Record())
+		b, err := s.convert(rr.Record(), f)
 		if err != nil {
 			return false, err
 		}
@@ -193,10 +201,15 @@ func (s *Scanner) readGroups(fr *pqarrow.FileReader, leaves, groups []int, emit 
 	return true, nil
 }
 
-// groupOutside reports whether a row group's _event_time statistics show
-// that none of its rows lies in [From, To).
-func (s *Scanner) groupOutside(rg *metadata.RowGroupMetaData, etLeaf int) bool {
+// groupOutside reports whether a row group's statistics of the time
+// column (leaf etLeaf, described by col) show that none of its rows lies
+// in [From, To).
+func (s *Scanner) groupOutside(rg *metadata.RowGroupMetaData, etLeaf int, col *schema.Column) bool {
 	if s.opts.From.IsZero() && s.opts.To.IsZero() {
+		return false
+	}
+	perMs, ok := timeScale(col)
+	if !ok {
 		return false
 	}
 	cc, err := rg.ColumnChunk(etLeaf)
@@ -211,34 +224,43 @@ func (s *Scanner) groupOutside(rg *metadata.RowGroupMetaData, etLeaf int) bool {
 	if !ok {
 		return false
 	}
-	if !s.opts.From.IsZero() && is.Max() < s.opts.From.UnixMilli() {
+	if !s.opts.From.IsZero() && is.Max() < s.opts.From.UnixMilli()*perMs {
 		return true
 	}
-	if !s.opts.To.IsZero() && is.Min() >= s.opts.To.UnixMilli() {
+	if !s.opts.To.IsZero() && is.Min() >= s.opts.To.UnixMilli()*perMs {
 		return true
 	}
 	return false
 }
 
-// convert turns a record of file columns into a Batch of Options.Schema:
-// columns by name, timestamps relabelled to the wanted type, missing
-// columns as nulls. It does not release rec.
-func (s *Scanner) convert(rec arrow.Record) (Batch, error) {
+// timeScale returns how many units of a timestamp column make a
+// millisecond, for comparing its statistics with times in ms; false when
+// the column is not an INT64 timestamp (INT96 and dates are not pruned).
+func timeScale(col *schema.Column) (int64, bool) {
+	ts, ok := col.LogicalType().(*schema.TimestampLogicalType)
+	if !ok || col.PhysicalType() != parquet.Types.Int64 {
+		return 0, false
+	}
+	switch ts.TimeUnit() {
+	case schema.TimeUnitMillis:
+		return 1, true
+	case schema.TimeUnitMicros:
+		return 1000, true
+	case schema.TimeUnitNanos:
+		return 1_000_000, true
+	}
+	return 0, false
+}
+
+// convert turns a record of file columns of file f into a Batch of
+// Options.Schema: columns by name, cast to the wanted types when they
+// differ, partition columns from f's directories, _event_time from the
+// time column, and the columns f lacks as nulls. It does not release rec.
+func (s *Scanner) convert(rec arrow.Record, f File) (Batch, error) {
 	n := int(rec.NumRows())
-	byName := map[string]arrow.Array{}
+	byName := make(map[string]arrow.Array, rec.NumCols())
 	for i, fd := range rec.Schema().Fields() {
 		byName[strings.ToLower(fd.Name)] = rec.Column(i)
-	}
-	var times []int64
-	if !s.opts.SkipTimes {
-		et, ok := byName[strings.ToLower(decode.ColEventTime)].(*array.Timestamp)
-		if !ok {
-			return Batch{}, fmt.Errorf("_event_time is %s, not a timestamp", byName[strings.ToLower(decode.ColEventTime)].DataType())
-		}
-		times = make([]int64, n)
-		for i, v := range et.TimestampValues() {
-			times[i] = int64(v)
-		}
 	}
 	want := s.opts.Schema
 	cols := make([]arrow.Array, want.NumFields())
@@ -249,30 +271,139 @@ func (s *Scanner) convert(rec arrow.Record) (Batch, error) {
 			}
 		}
 	}()
+	var times []int64 // nil with SkipTimes
+	if !s.opts.SkipTimes {
+		times = make([]int64, n)
+	}
+	var et arrow.Array // the time column as a millisecond timestamp
+	if name := strings.ToLower(s.opts.TimeColumn); name != "" && byName[name] != nil && s.needTimeColumn() {
+		var err error
+		if et, err = s.castTo(byName[name], arrow.FixedWidthTypes.Timestamp_ms); err != nil {
+			return Batch{}, fmt.Errorf("time column %s: %w", name, err)
+		}
+		defer et.Release()
+		if times != nil {
+			for i, v := range et.(*array.Timestamp).TimestampValues() {
+				times[i] = int64(v) // NULL times read as the epoch
+			}
+		}
+	}
 	for i, fd := range want.Fields() {
-		got, ok := byName[strings.ToLower(fd.Name)]
+		name := strings.ToLower(fd.Name)
+		got, ok := byName[name]
+		var err error
 		switch {
 		case fd.Type.ID() == arrow.NULL:
 			cols[i] = array.NewNull(n)
-		case !ok:
-			cols[i] = array.MakeArrayOfNull(s.opts.Mem, fd.Type, n)
-		case arrow.TypeEqual(got.DataType(), fd.Type):
+		case ok && got.DataType().ID() == arrow.DICTIONARY && s.dictionary(fd.Name):
 			got.Retain()
 			cols[i] = got
-		case got.DataType().ID() == fd.Type.ID() && fd.Type.ID() == arrow.TIMESTAMP &&
-			got.DataType().(*arrow.TimestampType).Unit == fd.Type.(*arrow.TimestampType).Unit:
-			d := got.Data()
-			nd := array.NewData(fd.Type, d.Len(), d.Buffers(), nil, d.NullN(), d.Offset())
-			cols[i] = array.MakeFromData(nd)
-			nd.Release()
-		case got.DataType().ID() == arrow.DICTIONARY && s.dictionary(fd.Name):
-			got.Retain()
-			cols[i] = got
-		case got.DataType().ID() == arrow.LARGE_STRING && fd.Type.ID() == arrow.STRING:
-			return Batch{}, fmt.Errorf("column %s: large strings are not supported", fd.Name)
+		case ok:
+			if cols[i], err = s.castTo(got, fd.Type); err != nil {
+				return Batch{}, fmt.Errorf("column %s: %w", fd.Name, err)
+			}
+		case et != nil && isEventTime(name) && fd.Type.ID() == arrow.TIMESTAMP:
+			et.Retain()
+			cols[i] = et
 		default:
-			return Batch{}, fmt.Errorf("column %s is %s in the file, not %s", fd.Name, got.DataType(), fd.Type)
+			v, isPart := partValue(f, name)
+			if !isPart {
+				cols[i] = array.MakeArrayOfNull(s.opts.Mem, fd.Type, n)
+				break
+			}
+			if cols[i], err = s.constant(fd, v, n); err != nil {
+				return Batch{}, err
+			}
 		}
 	}
 	return Batch{Rec: array.NewRecord(schemaOf(want, cols), cols, int64(n)), Times: times}, nil
+}
+
+// castTo returns got as an array of type t: got itself (retained) when
+// the types are equal, relabelled when only the time zone differs, else
+// cast (timestamps truncate to milliseconds, other casts are checked).
+func (s *Scanner) castTo(got arrow.Array, t arrow.DataType) (arrow.Array, error) {
+	gt := got.DataType()
+	switch {
+	case arrow.TypeEqual(gt, t):
+		got.Retain()
+		return got, nil
+	case gt.ID() == arrow.TIMESTAMP && t.ID() == arrow.TIMESTAMP && gt.(*arrow.TimestampType).Unit == t.(*arrow.TimestampType).Unit:
+		d := got.Data()
+		nd := array.NewData(t, d.Len(), d.Buffers(), nil, d.NullN(), d.Offset())
+		defer nd.Release()
+		return array.MakeFromData(nd), nil
+	}
+	if et, ok := EngineType(gt); !ok || !arrow.TypeEqual(et, t) {
+		return nil, fmt.Errorf("is %s in the file, not %s", gt, t)
+	}
+	opts := compute.SafeCastOptions(t)
+	if t.ID() == arrow.TIMESTAMP {
+		opts = compute.UnsafeCastOptions(t) // micro- and nanoseconds truncate to ms
+	}
+	out, err := compute.CastArray(compute.WithAllocator(s.ctx, s.opts.Mem), got, opts)
+	if err != nil {
+		return nil, fmt.Errorf("cast %s to %s: %w", gt, t, err)
+	}
+	return out, nil
+}
+
+// partValue returns the value of partition column name in f's path.
+func partValue(f File, name string) (string, bool) {
+	for _, kv := range f.Parts {
+		if kv[0] == name {
+			return kv[1], true
+		}
+	}
+	return "", false
+}
+
+// constant builds n copies of a partition value as a column of fd's type.
+func (s *Scanner) constant(fd arrow.Field, v string, n int) (arrow.Array, error) {
+	switch fd.Type.ID() {
+	case arrow.STRING:
+		b := array.NewStringBuilder(s.opts.Mem)
+		defer b.Release()
+		b.Reserve(n)
+		b.ReserveData(n * len(v))
+		for range n {
+			b.Append(v)
+		}
+		return b.NewArray(), nil
+	case arrow.INT64:
+		x, err := strconv.ParseInt(v, 10, 64)
+		if err != nil {
+			return nil, fmt.Errorf("partition column %s: %q is not a BIGINT", fd.Name, v)
+		}
+		b := array.NewInt64Builder(s.opts.Mem)
+		defer b.Release()
+		b.Reserve(n)
+		for range n {
+			b.UnsafeAppend(x)
+		}
+		return b.NewArray(), nil
+	}
+	return nil, fmt.Errorf("partition column %s cannot be %s", fd.Name, fd.Type)
+}
+
+// emitRowCounts emits, for row groups read for no column, batches with
+// no columns but the right number of rows (zero times).
+func (s *Scanner) emitRowCounts(f File, md *metadata.FileMetaData, groups []int, emit func(Batch) bool) error {
+	for _, g := range groups {
+		rows := int(md.RowGroup(g).NumRows())
+		for start := 0; start < rows; start += s.opts.BatchRows {
+			n := min(s.opts.BatchRows, rows-start)
+			rec := array.NewRecord(arrow.NewSchema(nil, nil), nil, int64(n))
+			b, err := s.convert(rec, f)
+			rec.Release()
+			if err != nil {
+				return err
+			}
+			s.rows.Add(int64(n))
+			if !emit(b) {
+				return s.ctx.Err()
+			}
+		}
+	}
+	return nil
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -22,8 +23,19 @@ import (
 type Options struct {
 	// Store is the archive, rooted at the stream's archive URL.
 	Store output.ObjectStore
-	// Stream names the stream; its files live under <Stream>/.
+	// Stream names the stream; its files live under <Stream>/. With
+	// Dataset it only names the scan in errors.
 	Stream string
+	// Dataset reads every Parquet file under the store's root, any
+	// Hive-partitioned dataset (see Discover), instead of a stream's
+	// files. Schema may then also name the partition columns (their
+	// values come from the key=value directories), and file columns are
+	// cast to the wanted types (EngineType).
+	Dataset bool
+	// TimeColumn names the column of the rows' event time (Batch.Times,
+	// and _event_time when Schema names it). Streams' files always use
+	// _event_time; for a Dataset, "" means it has none (Times are zero).
+	TimeColumn string
 	// Schema lists the wanted columns, by name (the stream's declared
 	// columns and the metadata columns _partition_key, _shard, _sequence,
 	// _arrival, _event_time, matched case-insensitively), with the Arrow
@@ -39,8 +51,13 @@ type Options struct {
 	// for a field it names, only directories field=value whose (unescaped)
 	// value is in the set are read. Files without the field are read.
 	Partitions map[string]map[string]bool
+	// Select, when set, is asked about each file the partitions allow;
+	// only the files it accepts are read (a history query skips the files
+	// whose records are all still retained).
+	Select func(File) bool
 	// SkipTimes says the caller needs no event times: Batch.Times is nil,
-	// and _event_time is read only if Schema asks for it as a column.
+	// and the time column is read only if Schema asks for _event_time as
+	// a column.
 	SkipTimes bool
 	// Dictionary names string columns of Schema that the caller takes as
 	// dictionary arrays too (int32 indices into String values): from a
@@ -146,9 +163,23 @@ func Open(ctx context.Context, opts Options) (*Scanner, error) {
 			return nil, fmt.Errorf("lake scan %s: column %s: %w", opts.Stream, f.Name, err)
 		}
 	}
-	files, err := listFiles(ctx, opts.Store, opts.Stream, opts.From, opts.To, opts.Partitions)
+	var files []File
+	var err error
+	if opts.Dataset {
+		from, to := opts.From, opts.To
+		if !isEventTime(opts.TimeColumn) {
+			from, to = time.Time{}, time.Time{} // dt=/hr= directories are cut by _event_time
+		}
+		files, err = listDataset(ctx, opts.Store, "", from, to, opts.Partitions)
+	} else {
+		opts.TimeColumn = decode.ColEventTime
+		files, err = listFiles(ctx, opts.Store, opts.Stream, opts.From, opts.To, opts.Partitions)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("lake scan %s: %w", opts.Stream, err)
+	}
+	if opts.Select != nil {
+		files = slices.DeleteFunc(files, func(f File) bool { return !opts.Select(f) })
 	}
 	s := &Scanner{opts: opts, files: files}
 	s.prog.Files = len(files)
@@ -304,6 +335,20 @@ func checkType(t arrow.DataType) error {
 		}
 	}
 	return fmt.Errorf("type %s is not in lake files", t)
+}
+
+// needTimeColumn reports whether the scan reads the time column: for the
+// rows' times, or for an _event_time column the schema asks for.
+func (s *Scanner) needTimeColumn() bool {
+	if !s.opts.SkipTimes {
+		return true
+	}
+	for _, f := range s.opts.Schema.Fields() {
+		if isEventTime(f.Name) && f.Type.ID() != arrow.NULL {
+			return true
+		}
+	}
+	return false
 }
 
 // isEventTime reports whether name is the _event_time column.

@@ -41,7 +41,7 @@ func metaCommands() []metaCommand {
 		{"streams", nil, "", "list the streams (SHOW STREAMS)", sqlMeta("SHOW STREAMS")},
 		{"queries", nil, "", "list the persistent queries (SHOW QUERIES)", sqlMeta("SHOW QUERIES")},
 		{"alerts", nil, "", "list the alert instances of the server's rules (SHOW ALERTS)", sqlMeta("SHOW ALERTS")},
-		{"describe", []string{"d"}, "NAME", "a stream's columns, options and counters (DESCRIBE NAME)", (*REPL).metaDescribe},
+		{"describe", []string{"d"}, "NAME|URL", "a stream's columns, options and counters (DESCRIBE NAME), or a Parquet dataset's schema (s3://bucket/prefix, file:///path)", (*REPL).metaDescribe},
 		{"stop", nil, "ID", "stop a persistent query (STOP QUERY ID)", (*REPL).metaStop},
 		{"tail", nil, "STREAM [N]", "the newest N raw records of a stream (default 10)", (*REPL).metaTail},
 		{"source", []string{"i"}, "FILE", "run the statements of a script", (*REPL).metaSource},
