@@ -215,15 +215,7 @@ func (e *Engine) runHistoryQuery(ctx context.Context, q *sql.Query, o ExecOption
 	}
 	lf := lakeFilter{e: e, seam: sm, times: keep, now: nowMs, schema: arrow.NewSchema(fields, nil)}
 	res, batches, errc := streamResult(q.OutputSchema(), q.Kind, cancel)
-	emit := func(b exec.Batch) error {
-		select {
-		case batches <- b.Rec:
-			return nil
-		case <-qctx.Done():
-			b.Release()
-			return qctx.Err()
-		}
-	}
+	emit := sendTo(qctx, batches)
 	go func() {
 		defer stopOnCaller()
 		defer r.close()

@@ -93,15 +93,7 @@ func (e *Engine) runArchiveQuery(ctx context.Context, q *sql.Query, o ExecOption
 		return nil, fmt.Errorf("run query: %w", err)
 	}
 	res, batches, errc := streamResult(q.OutputSchema(), q.Kind, cancel)
-	emit := func(b exec.Batch) error {
-		select {
-		case batches <- b.Rec:
-			return nil
-		case <-qctx.Done():
-			b.Release()
-			return qctx.Err()
-		}
-	}
+	emit := sendTo(qctx, batches)
 	go func() {
 		defer stopOnCaller()
 		defer pipe.Close()

@@ -7,6 +7,7 @@ import (
 
 	"github.com/apache/arrow/go/v17/arrow"
 
+	"github.com/freshet/freshet/engine/exec"
 	"github.com/freshet/freshet/sql"
 )
 
@@ -58,6 +59,20 @@ func messageResult(msg string) *Result {
 func streamResult(cols sql.Schema, kind sql.QueryKind, cancel context.CancelFunc) (*Result, chan<- arrow.Record, chan<- error) {
 	r := &Result{Columns: cols, Kind: kind, batches: make(chan arrow.Record, 4), errc: make(chan error, 1), cancel: cancel}
 	return r, r.batches, r.errc
+}
+
+// sendTo returns an emit function that hands a query's output batches to
+// a Result's channel until ctx ends (then it releases the batch).
+func sendTo(ctx context.Context, batches chan<- arrow.Record) func(exec.Batch) error {
+	return func(b exec.Batch) error {
+		select {
+		case batches <- b.Rec:
+			return nil
+		case <-ctx.Done():
+			b.Release()
+			return ctx.Err()
+		}
+	}
 }
 
 // Next returns the next batch of rows, or io.EOF after the last.

@@ -334,15 +334,7 @@ func (e *Engine) runQuery(ctx context.Context, q *sql.Query, o ExecOptions) (*Re
 	go func() {
 		defer stopOnCaller()
 		defer r.close()
-		err := r.loop(qctx, func(b exec.Batch) error {
-			select {
-			case batches <- b.Rec:
-				return nil
-			case <-qctx.Done():
-				b.Release()
-				return qctx.Err()
-			}
-		})
+		err := r.loop(qctx, sendTo(qctx, batches))
 		close(batches)
 		if errors.Is(err, context.Canceled) {
 			err = nil

@@ -318,6 +318,12 @@ func (p *Pipeline) Used() []int { return p.scan.Used }
 
 // widen returns b with the scan's full schema.
 func (p *Pipeline) widen(b Batch) (Batch, error) {
+	return p.widenWith(b, func(t arrow.DataType, n int) arrow.Array { return array.MakeArrayOfNull(p.mem, t, n) })
+}
+
+// widenWith returns b with the scan's full schema, the columns b lacks
+// made by null.
+func (p *Pipeline) widenWith(b Batch, null func(t arrow.DataType, n int) arrow.Array) (Batch, error) {
 	if b.Rec.NumCols() == int64(p.scanSchema.NumFields()) {
 		b.Rec.Retain()
 		return b, nil
@@ -333,7 +339,7 @@ func (p *Pipeline) widen(b Batch) (Batch, error) {
 	}
 	for i := range cols {
 		if cols[i] == nil {
-			cols[i] = array.MakeArrayOfNull(p.mem, p.scanSchema.Field(i).Type, n)
+			cols[i] = null(p.scanSchema.Field(i).Type, n)
 		}
 	}
 	rec := array.NewRecord(p.scanSchemaOf(cols), cols, int64(n))

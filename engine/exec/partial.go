@@ -123,28 +123,7 @@ func (pp *Partial) Push(in Batch) error {
 // used columns: the others are Null arrays, which cost no memory, rather
 // than columns of NULLs of their types.
 func (pp *Partial) widen(b Batch) (Batch, error) {
-	p := pp.p
-	if b.Rec.NumCols() == int64(p.scanSchema.NumFields()) {
-		b.Rec.Retain()
-		return b, nil
-	}
-	if int(b.Rec.NumCols()) != len(p.scan.Used) {
-		return Batch{}, fmt.Errorf("pipeline input has %d columns, want %d or %d", b.Rec.NumCols(), len(p.scan.Used), p.scanSchema.NumFields())
-	}
-	n := int(b.Rec.NumRows())
-	cols := make([]arrow.Array, p.scanSchema.NumFields())
-	for i, u := range p.scan.Used {
-		cols[u] = b.Rec.Column(i)
-		cols[u].Retain()
-	}
-	for i := range cols {
-		if cols[i] == nil {
-			cols[i] = array.NewNull(n)
-		}
-	}
-	rec := array.NewRecord(p.scanSchemaOf(cols), cols, int64(n))
-	releaseArrays(cols)
-	return Batch{Rec: rec, Times: b.Times}, nil
+	return pp.p.widenWith(b, func(_ arrow.DataType, n int) arrow.Array { return array.NewNull(n) })
 }
 
 // Merge folds the groups of pp into the pipeline's aggregation: pp must
