@@ -94,6 +94,7 @@ func parseSpanName(name string, isErrors bool) (shard, first, last string, ok bo
 // ArrivalRange returns the earliest and latest arrival time (_arrival) of
 // a data file's rows, from the statistics in its footer: no row is read.
 func ArrivalRange(ctx context.Context, store output.ObjectStore, key string, size int64) (lo, hi time.Time, err error) {
+	defer recoverDamaged(&err)
 	// A Scanner of its own counts this read's requests.
 	ra := &objectReaderAt{ctx: ctx, store: store, key: key, size: size, s: &Scanner{}}
 	pf, err := file.NewParquetReader(ra, file.WithReadProps(parquet.NewReaderProperties(memory.DefaultAllocator)))

@@ -131,7 +131,8 @@ func isMetadata(name string) bool {
 }
 
 // fileSchema reads the Arrow schema of one Parquet file from its footer.
-func fileSchema(ctx context.Context, store output.ObjectStore, f File) (*arrow.Schema, error) {
+func fileSchema(ctx context.Context, store output.ObjectStore, f File) (_ *arrow.Schema, err error) {
+	defer recoverDamaged(&err)
 	ra := &objectReaderAt{ctx: ctx, store: store, key: f.Key, size: f.Size}
 	pf, err := file.NewParquetReader(ra, file.WithReadProps(parquet.NewReaderProperties(memory.DefaultAllocator)))
 	if err != nil {

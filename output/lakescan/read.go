@@ -78,6 +78,15 @@ func (r *objectReaderAt) Seek(off int64, whence int) (int64, error) {
 	return r.pos, nil
 }
 
+// recoverDamaged turns a panic of the Parquet reader into an error: arrow-go
+// panics on some damaged pages, and a damaged file must fail its query,
+// not the process. Deferred by every function that reads a file.
+func recoverDamaged(err *error) {
+	if r := recover(); r != nil {
+		*err = fmt.Errorf("damaged Parquet file: %v", r)
+	}
+}
+
 // readFile reads the wanted columns of the row groups of f that may hold
 // rows in range, calling emit with each batch (which emit then owns) until
 // emit returns false.
@@ -87,6 +96,7 @@ func (s *Scanner) readFile(f File, emit func(Batch) bool) (err error) {
 			err = fmt.Errorf("lake scan %s: %s: %w", s.opts.Stream, f.Key, err)
 		}
 	}()
+	defer recoverDamaged(&err)
 	ra := &objectReaderAt{ctx: s.ctx, store: s.opts.Store, key: f.Key, size: f.Size, s: s}
 	// Parquet decoding allocates from the Go allocator, not Mem: the reader
 	// pools its column-chunk buffers and frees them by finalizer, and
@@ -150,6 +160,17 @@ func (s *Scanner) readFile(f File, emit func(Batch) bool) (err error) {
 		return s.emitRowCounts(f, md, groups, emit)
 	}
 
+	// pqarrow reads the column chunks' metadata in goroutines of its own,
+	// where a panic on damaged metadata could not be recovered: read it
+	// here first (recoverDamaged turns a panic into an error).
+	for _, g := range groups {
+		rg := md.RowGroup(g)
+		for _, l := range leaves {
+			if _, err := rg.ColumnChunk(l); err != nil {
+				return fmt.Errorf("row group %d, column %d: %w", g, l, err)
+			}
+		}
+	}
 	props, direct, perGroup := s.readProps(md, leaves, groups)
 	leaves = slices.DeleteFunc(leaves, func(l int) bool { return slices.Contains(direct, l) })
 	fr, err := pqarrow.NewFileReader(pf, props, &s.pool)
