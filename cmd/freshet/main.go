@@ -45,8 +45,12 @@ var version = "dev"
 // errUsage marks an error whose message has already been printed with usage.
 var errUsage = errors.New("usage")
 
+// errInterrupted ends a command that Ctrl-C (or SIGTERM) cut short; the
+// exit status is then 130, as a shell reports for SIGINT.
+var errInterrupted = errors.New("interrupted: the output is incomplete")
+
 // run executes one invocation and returns the process exit code: 0 on
-// success, 1 on failure, 2 on a usage error.
+// success, 1 on failure, 2 on a usage error, 130 when interrupted.
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if len(args) > 0 && (args[0] == "help" || args[0] == "-h" || args[0] == "--help" || args[0] == "-help") {
 		usage(stdout)
@@ -66,6 +70,9 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 				return 0
 			case errors.Is(err, errUsage):
 				return 2
+			case errors.Is(err, errInterrupted):
+				fmt.Fprintf(stderr, "freshet %s: %v\n", c.name, err)
+				return 130
 			default:
 				fmt.Fprintf(stderr, "freshet %s: %v\n", c.name, err)
 				return 1

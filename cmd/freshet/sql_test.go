@@ -191,3 +191,23 @@ func TestLakeCompactCommand(t *testing.T) {
 		t.Fatalf("bad URL: %d %q", code, errs)
 	}
 }
+
+// TestSQLCommandInterrupted: Ctrl-C (a cancelled context) cuts a snapshot
+// short with exit status 130 and a message that its output is incomplete;
+// it ends a push query normally.
+func TestSQLCommandInterrupted(t *testing.T) {
+	dir := t.TempDir()
+	if _, errs, code := runCLI(t, "sql", "--data-dir", dir, `CREATE STREAM ev (id VARCHAR)`); code != 0 {
+		t.Fatalf("create: %d %q", code, errs)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	var out, errb bytes.Buffer
+	if code := run(ctx, []string{"sql", "--data-dir", dir, "SELECT id FROM ev"}, nil, &out, &errb); code != 130 || !strings.Contains(errb.String(), "interrupted: the output is incomplete") {
+		t.Errorf("interrupted snapshot: exit %d, stderr %q", code, errb.String())
+	}
+	errb.Reset()
+	if code := run(ctx, []string{"sql", "--data-dir", dir, "SELECT id FROM ev EMIT CHANGES"}, nil, &out, &errb); code != 0 {
+		t.Errorf("interrupted push query: exit %d, stderr %q", code, errb.String())
+	}
+}

@@ -27,6 +27,12 @@ func runSQL(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 Runs one SQL statement and prints its result on stdout; an error goes to
 stderr with its line:column and the exit status is 1. A push query
 (SELECT … EMIT CHANGES) prints rows as they come until its LIMIT or Ctrl-C.
+Ctrl-C during any other statement cancels it: the exit status is then 130
+and what was printed is incomplete.
+
+A query reads a stream, its lake (FROM archive.<stream>), or any
+Hive-partitioned Parquet dataset: FROM s3.`+"`bucket/prefix`"+` or
+FROM file.`+"`/path`"+` (DESCRIBE one to see its columns).
 
 Flags:`)
 		fs.PrintDefaults()
@@ -92,7 +98,12 @@ Flags:`)
 	p := repl.NewPrinter(stdout, f)
 	err = backend.Exec(ctx, text, opts, p)
 	if errors.Is(err, context.Canceled) && ctx.Err() != nil {
-		err = nil // Ctrl-C ends a push query
+		err = errInterrupted // a snapshot cut short: what was printed is incomplete
+		if st, perr := sql.ParseOne(text); perr == nil {
+			if sel, ok := st.(*sql.Select); ok && sel.Emit {
+				err = nil // Ctrl-C is how a push query ends
+			}
+		}
 	}
 	if _, _, perr := p.End(); err == nil {
 		err = perr
