@@ -5,6 +5,8 @@ import (
 	"path"
 	"strings"
 	"time"
+
+	"github.com/freshet/freshet/ingest"
 )
 
 // HiveDefaultPartition names the partition of a null or empty field value,
@@ -61,7 +63,26 @@ func ParseFileName(name string) (shard, first, last string, ok bool) {
 		return "", "", "", false
 	}
 	n := len(parts)
-	return strings.Join(parts[:n-2], "-"), parts[n-2], parts[n-1], true
+	shard, first, last = strings.Join(parts[:n-2], "-"), parts[n-2], parts[n-1]
+	// Other writers' names look alike (Spark's part-00000-<uuid>-c000…):
+	// only a shard id and two sequence numbers make a lake file's name.
+	if _, err := ingest.ParseShardID(shard); err != nil || !strings.HasPrefix(shard, "shardId-") || !isSeq(first) || !isSeq(last) {
+		return "", "", "", false
+	}
+	return shard, first, last, true
+}
+
+// isSeq reports whether s has the form of a sequence number: 38 digits.
+func isSeq(s string) bool {
+	if len(s) != 38 {
+		return false
+	}
+	for i := range len(s) {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 // ErrorsKey is the key of the error file for shard's records first..last

@@ -170,6 +170,12 @@ func TestFileNames(t *testing.T) {
 	if !ok || sh != "shardId-000000000003" || f != "21267647932558653966460912964485513217" || l != "21267647932558653966460912964485513300" {
 		t.Fatalf("%s → %s %s %s %v", n, sh, f, l, ok)
 	}
+	// Other writers' names are not lake files (no containment applies).
+	for _, other := range []string{"part-00000-2f4e1c9a-0b1d-4c2e-9f3a-1234567890ab-c000.snappy.parquet", "part-1-2-3.parquet", "part-shardId-000000000003-1-2.parquet"} {
+		if _, _, _, ok := ParseFileName(other); ok {
+			t.Errorf("%s parsed as a lake file name", other)
+		}
+	}
 	h, err := HourOf("s/dt=2026-11-22/hr=07/user=x")
 	if err != nil || !h.Equal(time.Date(2026, 11, 22, 7, 0, 0, 0, time.UTC)) {
 		t.Fatalf("hour %v %v", h, err)
