@@ -83,8 +83,25 @@ func (r *objectReaderAt) Seek(off int64, whence int) (int64, error) {
 // not the process. Deferred by every function that reads a file.
 func recoverDamaged(err *error) {
 	if r := recover(); r != nil {
-		*err = fmt.Errorf("damaged Parquet file: %v", r)
+		*err = fmt.Errorf("reading panicked (a damaged Parquet file?): %v", r)
 	}
+}
+
+// checkChunk checks that a column chunk's metadata can be read and that
+// its pages lie inside the file (a negative size makes arrow-go panic).
+func checkChunk(rg *metadata.RowGroupMetaData, leaf int, fileSize int64) error {
+	cc, err := rg.ColumnChunk(leaf)
+	if err != nil {
+		return err
+	}
+	start, size := cc.DataPageOffset(), cc.TotalCompressedSize()
+	if cc.HasDictionaryPage() && cc.DictionaryPageOffset() > 0 && cc.DictionaryPageOffset() < start {
+		start = cc.DictionaryPageOffset()
+	}
+	if start < 0 || size < 0 || start > fileSize || size > fileSize-start {
+		return fmt.Errorf("damaged Parquet file: column chunk at %d of %d bytes lies outside the file (%d bytes)", start, size, fileSize)
+	}
+	return nil
 }
 
 // readFile reads the wanted columns of the row groups of f that may hold
@@ -166,7 +183,7 @@ func (s *Scanner) readFile(f File, emit func(Batch) bool) (err error) {
 	for _, g := range groups {
 		rg := md.RowGroup(g)
 		for _, l := range leaves {
-			if _, err := rg.ColumnChunk(l); err != nil {
+			if err := checkChunk(rg, l, f.Size); err != nil {
 				return fmt.Errorf("row group %d, column %d: %w", g, l, err)
 			}
 		}
