@@ -229,19 +229,7 @@ func TestDatasetErrors(t *testing.T) {
 		t.Fatal(err)
 	}
 	untimed := t.TempDir()
-	mem := memory.NewGoAllocator()
-	sc := arrow.NewSchema([]arrow.Field{{Name: "k", Type: arrow.BinaryTypes.String}}, nil)
-	b := array.NewRecordBuilder(mem, sc)
-	b.Field(0).(*array.StringBuilder).AppendValues([]string{"a", "b"}, nil)
-	rec := b.NewRecord()
-	f, err := os.Create(untimed + "/x.parquet")
-	if err != nil {
-		t.Fatal(err)
-	}
-	tbl := array.NewTableFromRecords(sc, []arrow.Record{rec})
-	if err := pqarrow.WriteTable(tbl, f, 10, nil, pqarrow.DefaultWriterProps()); err != nil { // closes f
-		t.Fatal(err)
-	}
+	writeStrings(t, untimed+"/x.parquet", "a", "b")
 	for _, c := range []struct{ sql, err string }{
 		{"SELECT * FROM file.`" + empty + "/nope`", "line 1:15: dataset file://" + empty + "/nope: no such directory"},
 		{"SELECT * FROM file.`" + empty + "`", "line 1:15: dataset file://" + empty + ": discover dataset: no Parquet files (*.parquet) under it"},
@@ -265,6 +253,50 @@ func TestDatasetErrors(t *testing.T) {
 	// The untimed dataset still answers a plain query.
 	if got := collect(t, eng, "SELECT k, COUNT(*) AS n FROM file.`"+untimed+"` GROUP BY k ORDER BY k"); !slices.Equal(got, []string{"k,n", "a,1", "b,1"}) {
 		t.Errorf("untimed: %q", got)
+	}
+}
+
+// writeStrings writes a Parquet file with one VARCHAR column k.
+func writeStrings(t *testing.T, path string, values ...string) {
+	t.Helper()
+	sc := arrow.NewSchema([]arrow.Field{{Name: "k", Type: arrow.BinaryTypes.String}}, nil)
+	b := array.NewRecordBuilder(memory.NewGoAllocator(), sc)
+	defer b.Release()
+	b.Field(0).(*array.StringBuilder).AppendValues(values, nil)
+	rec := b.NewRecord()
+	defer rec.Release()
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tbl := array.NewTableFromRecords(sc, []arrow.Record{rec})
+	defer tbl.Release()
+	if err := pqarrow.WriteTable(tbl, f, 10, nil, pqarrow.DefaultWriterProps()); err != nil { // closes f
+		t.Fatal(err)
+	}
+}
+
+// TestDatasetOddPaths: a path after file. is taken as written (#, spaces
+// and Hive's %-escapes are characters of the name); a URL is decoded.
+func TestDatasetOddPaths(t *testing.T) {
+	eng, _, _ := readLoggedEngine(t, memory.NewGoAllocator())
+	defer eng.Close()
+	root := t.TempDir()
+	writeStrings(t, root+"/a/x.parquet", "in a")
+	writeStrings(t, root+"/a#b c/x.parquet", "in a#b c")
+	writeStrings(t, root+"/t/country=A%20B/x.parquet", "escaped")
+	for q, want := range map[string]string{
+		"SELECT k FROM file.`" + root + "/a#b c`":           "in a#b c",
+		"SELECT k FROM `file://" + root + "/a%23b%20c`":     "in a#b c",
+		"SELECT k FROM file.`" + root + "/t/country=A%20B`": "escaped",
+		"SELECT k, country FROM file.`" + root + "/t`":      "escaped,A B",
+	} {
+		if got := collect(t, eng, q); len(got) != 2 || got[1] != want {
+			t.Errorf("%s: %q, want %q", q, got, want)
+		}
 	}
 }
 

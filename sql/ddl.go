@@ -214,6 +214,7 @@ func (p *stmtParser) dataset() (url string, ok bool, err *Error) {
 		return v
 	}
 	var scheme, path string
+	isURL := false
 	switch {
 	case (t.is("s3") || t.is("file")) && p.i+2 < len(p.toks) && p.toks[p.i+1].isOp(".") && p.toks[p.i+2].kind == tokQuoted:
 		scheme, path = t.val, raw(p.toks[p.i+2])
@@ -221,12 +222,12 @@ func (p *stmtParser) dataset() (url string, ok bool, err *Error) {
 	case t.kind == tokQuoted && strings.Contains(t.val, "://"):
 		var s string
 		s, path, _ = strings.Cut(raw(t), "://")
-		scheme = lower(s)
+		scheme, isURL = lower(s), true
 		p.i++
 	default:
 		return "", false, nil
 	}
-	url, msg := datasetURL(scheme, path)
+	url, msg := datasetURL(scheme, path, isURL)
 	if msg != "" {
 		return "", true, p.errAt(t, "%s", msg)
 	}

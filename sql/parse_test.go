@@ -37,6 +37,10 @@ var validStatements = []struct{ sql, want string }{
 	{"select a from FILE.`/data/Events` as e", "SELECT a FROM file:///data/Events AS e"},
 	{"SELECT COUNT(*) FROM `s3://b/p`", "SELECT COUNT(*) FROM s3://b/p"},
 	{"SELECT COUNT(*) FROM `file:///tmp/x`", "SELECT COUNT(*) FROM file:///tmp/x"},
+	// A path is taken as written (escaped into the URL); a URL is a URL.
+	{"SELECT a FROM file.`/x/a#b c%20`", "SELECT a FROM file:///x/a%23b%20c%2520"},
+	{"SELECT a FROM `file:///x/a%23b`", "SELECT a FROM file:///x/a%23b"},
+	{"SELECT a FROM s3.`b/country=A%20B`", "SELECT a FROM s3://b/country=A%2520B"},
 	{"DESCRIBE clicks", "DESCRIBE clicks"},
 	{"DESCRIBE s3.`Lake/Raw`", "DESCRIBE s3://Lake/Raw"},
 	{"desc `file:///Data/x`;", "DESCRIBE file:///Data/x"},
@@ -235,6 +239,7 @@ var invalidStatements = []struct{ sql, err string }{
 	{"SELECT a FROM file.`data/x`", `line 1:15: file datasets need an absolute path: FROM file.` + "`/data/events`" + `, not "data/x"`},
 	{"DESCRIBE file.`x`", `line 1:10: file datasets need an absolute path: FROM file.` + "`/data/events`" + `, not "x"`},
 	{"SELECT a FROM s3.`/`", "line 1:15: s3 datasets are named by bucket and prefix: FROM s3.`bucket/prefix`"},
+	{"SELECT a FROM `s3://b/x?y`", `line 1:15: bad dataset URL "s3://b/x?y": a ? or # must be escaped (%3F, %23)`},
 	{"SELECT a FROM `ftp://host/x`", `line 1:15: unknown dataset scheme "ftp" (s3:// or file://)`},
 	{"SELECT a FROM t WHERE a IN (SELECT b FROM u)", "line 1:28: IN with a subquery is not supported"},
 	{"SELECT a FROM t WHERE EXISTS (SELECT 1 FROM u)", "line 1:23: EXISTS (subqueries) is not supported"},

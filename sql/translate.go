@@ -2,6 +2,7 @@ package sql
 
 import (
 	"fmt"
+	"net/url"
 	"strings"
 
 	"github.com/xwb1989/sqlparser"
@@ -162,7 +163,7 @@ func (tr *translator) from(te sqlparser.TableExprs, c *cursor) (TableRef, *Error
 		case q == "s3" || q == "file":
 			ref.Pos = c.name(q)
 			c.name(ref.Stream)
-			url, err := datasetURL(q, name.Name.String())
+			url, err := datasetURL(q, name.Name.String(), false)
 			if err != "" {
 				return TableRef{}, errorf(ref.Pos, "%s", err)
 			}
@@ -172,7 +173,7 @@ func (tr *translator) from(te sqlparser.TableExprs, c *cursor) (TableRef, *Error
 		case strings.Contains(ref.Stream, "://"):
 			ref.Pos = c.name(ref.Stream)
 			scheme, rest, _ := strings.Cut(name.Name.String(), "://")
-			url, err := datasetURL(lower(scheme), rest)
+			url, err := datasetURL(lower(scheme), rest, true)
 			if err != "" {
 				return TableRef{}, errorf(ref.Pos, "%s", err)
 			}
@@ -187,23 +188,48 @@ func (tr *translator) from(te sqlparser.TableExprs, c *cursor) (TableRef, *Error
 
 // datasetURL makes the URL of a Parquet dataset named in FROM: scheme s3
 // with bucket/prefix, or file with an absolute path (file.`/data/x` or
-// `file:///data/x`). Unlike stream names, the path keeps its case. It
-// returns a message when the name is not usable.
-func datasetURL(scheme, path string) (string, string) {
+// `file:///data/x`). Unlike stream names, the path keeps its case. A path
+// given after s3. or file. is taken as it is, any character allowed (it is
+// escaped into the URL); one given as a URL (isURL) is a URL, %-escapes
+// and all. It returns a message when the name is not usable.
+func datasetURL(scheme, path string, isURL bool) (string, string) {
+	if scheme != "s3" && scheme != "file" {
+		return "", fmt.Sprintf("unknown dataset scheme %q (s3:// or file://)", scheme)
+	}
+	if isURL {
+		u, err := url.Parse(scheme + "://" + path)
+		if err != nil {
+			return "", fmt.Sprintf("bad dataset URL: %v", err)
+		}
+		if u.RawQuery != "" || u.Fragment != "" {
+			return "", fmt.Sprintf("bad dataset URL %q: a ? or # must be escaped (%%3F, %%23)", scheme+"://"+path)
+		}
+		p := u.Path
+		if scheme == "s3" {
+			p = u.Host + p
+		} else if u.Host != "" && u.Host != "localhost" {
+			return "", fmt.Sprintf("file datasets need an absolute path: FROM file.`/data/events`, not %q", path)
+		}
+		path = p
+	}
 	switch scheme {
 	case "s3":
 		p := strings.Trim(path, "/")
-		if p == "" || strings.HasPrefix(p, ".") {
+		bucket, prefix, _ := strings.Cut(p, "/")
+		if bucket == "" || strings.HasPrefix(p, ".") {
 			return "", "s3 datasets are named by bucket and prefix: FROM s3.`bucket/prefix`"
 		}
-		return "s3://" + p, ""
-	case "file":
+		u := url.URL{Scheme: "s3", Host: bucket}
+		if prefix != "" {
+			u.Path = "/" + prefix
+		}
+		return u.String(), ""
+	default:
 		if !strings.HasPrefix(path, "/") {
 			return "", fmt.Sprintf("file datasets need an absolute path: FROM file.`/data/events`, not %q", path)
 		}
-		return "file://" + path, ""
 	}
-	return "", fmt.Sprintf("unknown dataset scheme %q (s3:// or file://)", scheme)
+	return (&url.URL{Scheme: "file", Path: path}).String(), ""
 }
 
 // limit translates LIMIT n.
