@@ -333,7 +333,7 @@ func (s *Scanner) convert(rec arrow.Record, f File) (Batch, error) {
 		switch {
 		case fd.Type.ID() == arrow.NULL:
 			cols[i] = array.NewNull(n)
-		case ok && got.DataType().ID() == arrow.DICTIONARY && s.dictionary(fd.Name):
+		case ok && isStringDict(got.DataType()) && s.dictionary(fd.Name):
 			got.Retain()
 			cols[i] = got
 		case ok:
@@ -355,6 +355,14 @@ func (s *Scanner) convert(rec arrow.Record, f File) (Batch, error) {
 		}
 	}
 	return Batch{Rec: array.NewRecord(schemaOf(want, cols), cols, int64(n)), Times: times}, nil
+}
+
+// isStringDict reports whether t is the dictionary type a Dictionary
+// column is handed over as: int32 indices into UTF-8 strings. Other
+// dictionaries (binary values, other index types) are cast to strings.
+func isStringDict(t arrow.DataType) bool {
+	d, ok := t.(*arrow.DictionaryType)
+	return ok && d.IndexType.ID() == arrow.INT32 && d.ValueType.ID() == arrow.STRING
 }
 
 // castTo returns got as an array of type t: got itself (retained) when
