@@ -97,8 +97,10 @@ Flags:`)
 	}
 	p := repl.NewPrinter(stdout, f)
 	err = backend.Exec(ctx, text, opts, p)
-	if errors.Is(err, context.Canceled) && ctx.Err() != nil {
-		err = errInterrupted // a snapshot cut short: what was printed is incomplete
+	// Interrupted: a result cut short may also end as if complete (the
+	// query stops and closes its result), so the context decides.
+	if ctx.Err() != nil && (err == nil || errors.Is(err, context.Canceled)) {
+		err = errInterrupted // what was printed is incomplete
 		if st, perr := sql.ParseOne(text); perr == nil {
 			if sel, ok := st.(*sql.Select); ok && sel.Emit {
 				err = nil // Ctrl-C is how a push query ends
