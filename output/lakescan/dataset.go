@@ -101,7 +101,7 @@ func Discover(ctx context.Context, store output.ObjectStore) (*Discovery, error)
 				isInt[p[0]] = true
 				d.Partitions = append(d.Partitions, p[0])
 			}
-			if _, err := strconv.ParseInt(p[1], 10, 64); err != nil {
+			if _, err := strconv.ParseInt(p[1], 10, 64); err != nil && p[1] != lake.HiveDefaultPartition {
 				isInt[p[0]] = false
 			}
 		}
@@ -151,7 +151,7 @@ func EngineType(t arrow.DataType) (arrow.DataType, bool) {
 		return arrow.FixedWidthTypes.Boolean, true
 	case arrow.INT8, arrow.INT16, arrow.INT32, arrow.INT64, arrow.UINT8, arrow.UINT16, arrow.UINT32, arrow.UINT64:
 		return arrow.PrimitiveTypes.Int64, true
-	case arrow.FLOAT16, arrow.FLOAT32, arrow.FLOAT64, arrow.DECIMAL128, arrow.DECIMAL256:
+	case arrow.FLOAT32, arrow.FLOAT64, arrow.DECIMAL128, arrow.DECIMAL256: // arrow-go cannot cast FLOAT16
 		return arrow.PrimitiveTypes.Float64, true
 	case arrow.STRING, arrow.LARGE_STRING, arrow.BINARY, arrow.LARGE_BINARY:
 		return arrow.BinaryTypes.String, true
@@ -166,7 +166,8 @@ func EngineType(t arrow.DataType) (arrow.DataType, bool) {
 // listDataset lists the data files of a dataset under root (a key prefix
 // ending in / or ""): every *.parquet object whose path has no segment
 // starting with _ or . (markers, temporary and hidden files), with the
-// partition values of its key=value directories. Partitions prunes by
+// partition values of its key=value directories (Hive's
+// __HIVE_DEFAULT_PARTITION__ is NULL). Partitions prunes by
 // those values. When from or to is set, directories with Freshet's
 // dt=/hr= layout are pruned by hour (only valid when the event time is
 // _event_time, which those directories are cut by; the caller decides).
@@ -204,11 +205,12 @@ func listDataset(ctx context.Context, store output.ObjectStore, root string, fro
 	return files, nil
 }
 
-// hidden reports whether a relative key has a segment starting with _ or
-// . (Hive and Spark skip those: _SUCCESS, _temporary, .crc files).
+// hidden reports whether a relative key has a segment starting with . or
+// with _ (but for a _key=value partition), as Spark skips them: _SUCCESS,
+// _temporary, .crc files.
 func hidden(rel string) bool {
 	for _, seg := range strings.Split(rel, "/") {
-		if strings.HasPrefix(seg, "_") || strings.HasPrefix(seg, ".") {
+		if strings.HasPrefix(seg, ".") || strings.HasPrefix(seg, "_") && !strings.Contains(seg, "=") {
 			return true
 		}
 	}

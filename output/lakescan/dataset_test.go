@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"sort"
 	"testing"
 	"time"
 
@@ -143,4 +144,68 @@ func TestDatasetS3(t *testing.T) {
 		t.Fatal(err)
 	}
 	testDataset(t, store)
+}
+
+// putInts writes a Parquet file with one BIGINT column v.
+func putInts(t *testing.T, store output.ObjectStore, key string, values ...int64) {
+	t.Helper()
+	sc := arrow.NewSchema([]arrow.Field{{Name: "v", Type: arrow.PrimitiveTypes.Int64, Nullable: true}}, nil)
+	b := array.NewRecordBuilder(memory.NewGoAllocator(), sc)
+	defer b.Release()
+	b.Field(0).(*array.Int64Builder).AppendValues(values, nil)
+	rec := b.NewRecord()
+	defer rec.Release()
+	tbl := array.NewTableFromRecords(sc, []arrow.Record{rec})
+	defer tbl.Release()
+	var buf bytes.Buffer
+	if err := pqarrow.WriteTable(tbl, &buf, 100, nil, pqarrow.DefaultWriterProps()); err != nil {
+		t.Fatal(err)
+	}
+	if err := store.Put(context.Background(), key, bytes.NewReader(buf.Bytes()), int64(buf.Len()), output.PutOptions{}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestDatasetOtherWriters: files named as Spark names them are all read
+// (none is taken for a compaction leftover), _key=value directories are
+// partitions, not hidden, and Hive's default partition is NULL.
+func TestDatasetOtherWriters(t *testing.T) {
+	store := newStore(t)
+	u := "2f4e1c9a-0b1d-4c2e-9f3a-1234567890ab"
+	putInts(t, store, "year=2024/part-00000-"+u+"-c000.snappy.parquet", 1, 2)
+	putInts(t, store, "year=2024/part-00000-"+u+"-c001.snappy.parquet", 3)
+	putInts(t, store, "year=__HIVE_DEFAULT_PARTITION__/part-00001-"+u+"-c000.snappy.parquet", 10)
+	putInts(t, store, "_src=a/year=2025/part-00000.parquet", 100)
+	putInts(t, store, "_temporary/0/part-00000.parquet", 1000)
+	d, err := Discover(context.Background(), store)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := fmt.Sprint(d.Columns); got != "[v: type=int64, nullable _src: type=utf8, nullable year: type=int64, nullable]" || d.Files != 4 {
+		t.Fatalf("discovered %s, %d files", got, d.Files)
+	}
+	schema := arrow.NewSchema(d.Columns, nil)
+	s, err := Open(context.Background(), Options{Store: store, Stream: "x", Dataset: true, Schema: schema})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	var rows []string
+	for s.Next() {
+		rec := s.Batch().Rec
+		for i := range int(rec.NumRows()) {
+			year := "NULL"
+			if y := rec.Column(2).(*array.Int64); y.IsValid(i) {
+				year = fmt.Sprint(y.Value(i))
+			}
+			rows = append(rows, fmt.Sprintf("%d/%s/%s", rec.Column(0).(*array.Int64).Value(i), year, rec.Column(1).(*array.String).Value(i)))
+		}
+	}
+	if err := s.Err(); err != nil {
+		t.Fatal(err)
+	}
+	sort.Strings(rows)
+	if got := fmt.Sprint(rows); got != "[1/2024/ 10/NULL/ 100/2025/a 2/2024/ 3/2024/]" {
+		t.Fatalf("rows %s", got)
+	}
 }

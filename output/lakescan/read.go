@@ -20,6 +20,7 @@ import (
 	"github.com/apache/arrow/go/v17/parquet/schema"
 
 	"github.com/freshet/freshet/output"
+	"github.com/freshet/freshet/output/lake"
 )
 
 // objectReaderAt reads an object with ranged GETs: it is the
@@ -404,8 +405,12 @@ func partValue(f File, name string) (string, bool) {
 	return "", false
 }
 
-// constant builds n copies of a partition value as a column of fd's type.
+// constant builds n copies of a partition value as a column of fd's type
+// (NULLs for Hive's __HIVE_DEFAULT_PARTITION__).
 func (s *Scanner) constant(fd arrow.Field, v string, n int) (arrow.Array, error) {
+	if v == lake.HiveDefaultPartition {
+		return array.MakeArrayOfNull(s.opts.Mem, fd.Type, n), nil
+	}
 	switch fd.Type.ID() {
 	case arrow.STRING:
 		b := array.NewStringBuilder(s.opts.Mem)
