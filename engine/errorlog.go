@@ -20,10 +20,29 @@ import (
 // them again either.
 type errorLog struct {
 	mu      sync.Mutex
-	written map[string]map[string]bool // stream → shard + "/" + sequence number
+	streams map[string]*streamErrors
 }
 
-func newErrorLog() *errorLog { return &errorLog{written: map[string]map[string]bool{}} }
+// streamErrors is what the log knows of one stream's error stream. Its
+// lock is held while writing, so queries of other streams do not wait.
+type streamErrors struct {
+	mu   sync.Mutex
+	seen map[string]bool // shard + "/" + sequence number; nil until loaded
+}
+
+func newErrorLog() *errorLog { return &errorLog{streams: map[string]*streamErrors{}} }
+
+// stream returns the state of stream's error stream.
+func (l *errorLog) stream(stream string) *streamErrors {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	se, ok := l.streams[stream]
+	if !ok {
+		se = &streamErrors{}
+		l.streams[stream] = se
+	}
+	return se
+}
 
 // errorStream names the error stream of stream.
 func errorStream(stream string) string { return stream + "__errors" }
@@ -41,17 +60,18 @@ type errorRecord struct {
 // write appends the errors not yet in stream's error stream (created on
 // first use) and returns how many it wrote.
 func (l *errorLog) write(ctx context.Context, store ingest.Store, stream string, errs []decode.RecordError) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
+	se := l.stream(stream)
+	se.mu.Lock()
+	defer se.mu.Unlock()
 	name := errorStream(stream)
-	seen, ok := l.written[stream]
-	if !ok {
-		var err error
-		if seen, err = loadErrorKeys(ctx, store, name); err != nil {
+	if se.seen == nil {
+		seen, err := loadErrorKeys(ctx, store, name)
+		if err != nil {
 			return 0, err
 		}
-		l.written[stream] = seen
+		se.seen = seen
 	}
+	seen := se.seen
 	var entries []ingest.PutEntry
 	var keys []string
 	for _, re := range errs {
@@ -91,7 +111,7 @@ func (l *errorLog) write(ctx context.Context, store ingest.Store, stream string,
 func (l *errorLog) forget(stream string) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	delete(l.written, stream)
+	delete(l.streams, stream)
 }
 
 // loadErrorKeys reads the (shard, sequence number) pairs an error stream
