@@ -346,9 +346,5 @@ func (r *queryRun) readRetained(ctx context.Context, sm *seam, emit func(exec.Ba
 			return fmt.Errorf("history of %s: shard %s: records %d to %d are gone: %w", sm.stream, id, want, first-1, ErrHistoryTrimmed)
 		}
 	}
-	out, err := r.pipe.Advance(math.MaxInt64)
-	if err != nil {
-		return err
-	}
-	return emitAll(out, emit)
+	return endInput(r.pipe, emit)
 }

@@ -30,11 +30,7 @@ func (e *Engine) foldArchive(sc *lakescan.Scanner, pipe *exec.Pipeline, keep tim
 	if err != nil {
 		return err
 	}
-	out, err := pipe.Advance(math.MaxInt64)
-	if err != nil {
-		return err
-	}
-	return emitAll(out, emit)
+	return endInput(pipe, emit)
 }
 
 // archiveScan adjusts the options of a scan for a query whose

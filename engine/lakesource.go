@@ -108,6 +108,16 @@ func (e *Engine) runArchiveQuery(ctx context.Context, q *sql.Query, o ExecOption
 	return res, nil
 }
 
+// endInput closes every window of a bounded query's pipeline once its
+// input has ended, and emits what they hold.
+func endInput(pipe *exec.Pipeline, emit func(exec.Batch) error) error {
+	out, err := pipe.Advance(math.MaxInt64)
+	if err != nil {
+		return err
+	}
+	return emitAll(out, emit)
+}
+
 // scanArchive pushes the scanner's batches through the pipeline and closes
 // its windows at the end.
 func (e *Engine) scanArchive(sc *lakescan.Scanner, pipe *exec.Pipeline, keep timeRange, emit func(exec.Batch) error) error {
@@ -118,11 +128,7 @@ func (e *Engine) scanArchive(sc *lakescan.Scanner, pipe *exec.Pipeline, keep tim
 	if err != nil {
 		return err
 	}
-	out, err := pipe.Advance(math.MaxInt64)
-	if err != nil {
-		return err
-	}
-	return emitAll(out, emit)
+	return endInput(pipe, emit)
 }
 
 // pushArchive pushes the rows keep returns of each of the scanner's
